@@ -1,0 +1,71 @@
+"""Mapping between domain objects and table rows (JSON columns, hull offsets). No SQL here."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..domain.model import Document, Frame, Span
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def document_row(doc: Document, position: int, imported_at: str) -> dict[str, Any]:
+    return {
+        "id": doc.id, "title": doc.title, "author": doc.author, "published": doc.published,
+        "source": doc.source, "text": doc.text, "text_sha256": doc.text_sha256,
+        "paragraphs": dumps([list(p) for p in doc.paragraphs]), "meta": dumps(doc.meta),
+        "position": position, "imported_at": imported_at,
+    }
+
+
+def row_document(row: dict[str, Any]) -> Document:
+    return Document(
+        id=row["id"], text=row["text"], title=row["title"], author=row["author"],
+        published=row["published"], source=row["source"],
+        paragraphs=tuple((s, e) for s, e in json.loads(row["paragraphs"])),
+        meta=json.loads(row["meta"]), text_sha256=row["text_sha256"],
+    )
+
+
+def span_row(span: Span) -> dict[str, Any]:
+    return {
+        "id": span.id, "document_id": span.document_id, "annotator": span.annotator,
+        "label": span.label, "start": span.start, "end": span.end,
+        "fragments": dumps([list(f) for f in span.fragments]), "text": span.text,
+        "attributes": dumps(span.attributes), "note": span.note, "origin": span.origin,
+        "created_at": span.created_at, "updated_at": span.updated_at,
+    }
+
+
+def row_span(row: Any) -> Span:
+    return Span(
+        id=row["id"], document_id=row["document_id"], annotator=row["annotator"],
+        label=row["label"], fragments=tuple((s, e) for s, e in json.loads(row["fragments"])),
+        text=row["text"], attributes=json.loads(row["attributes"]), note=row["note"],
+        origin=row["origin"], created_at=row["created_at"], updated_at=row["updated_at"],
+    )
+
+
+def frame_row(frame: Frame) -> dict[str, Any]:
+    return {
+        "id": frame.id, "document_id": frame.document_id, "annotator": frame.annotator,
+        "type": frame.type, "parent_id": frame.parent_id, "attributes": dumps(frame.attributes),
+        "created_at": frame.created_at, "updated_at": frame.updated_at,
+    }
+
+
+def row_frame(row: Any, roles: list[tuple[str, str, int]]) -> Frame:
+    """``roles``: (role, span_id, position) triples of this frame."""
+    ordered = sorted(roles, key=lambda r: (r[0], r[2]))
+    cue = next((sid for role, sid, _ in ordered if role == "cue"), None)
+    return Frame(
+        id=row["id"], document_id=row["document_id"], annotator=row["annotator"],
+        type=row["type"], cue=cue,
+        sources=tuple(sid for role, sid, _ in ordered if role == "source"),
+        contents=tuple(sid for role, sid, _ in ordered if role == "content"),
+        parent_id=row["parent_id"], attributes=json.loads(row["attributes"]),
+        created_at=row["created_at"], updated_at=row["updated_at"],
+    )
