@@ -1,0 +1,1 @@
+"""Reproducible performance figures against baselines measured in the same run."""
