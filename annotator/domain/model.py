@@ -154,3 +154,14 @@ def validate_fragments(fragments: tuple[Offsets, ...], text_length: int) -> None
     for s, e in fragments:
         if not (0 <= s < e <= text_length):
             raise ValueError(f"offsets [{s}, {e}) are outside the text (0..{text_length}) or empty")
+
+
+@dataclass
+class AnnotatedDocument:
+    """One annotator's layer on one document: what exports, imports and merges carry."""
+
+    document: Document
+    annotator: str
+    status: str = STATUS_TODO
+    spans: list[Span] = field(default_factory=list)
+    frames: list[Frame] = field(default_factory=list)

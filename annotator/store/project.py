@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from ..domain.errors import ConflictError, NotFoundError
 from ..domain.model import (
     STATUS_TODO,
+    AnnotatedDocument,
     STATUSES,
     Document,
     Frame,
@@ -427,6 +428,47 @@ class Project:
                 return t.name
         return None
 
+    # ----------------------------------------------------------------- layers
+    def layer(self, document_id: str, annotator: str) -> AnnotatedDocument:
+        return AnnotatedDocument(self.document(document_id), annotator,
+                                 self.status(document_id, annotator),
+                                 self.spans(document_id, annotator),
+                                 self.frames(document_id, annotator))
+
+    def replace_layer(self, layer: AnnotatedDocument) -> bool:
+        """Make (document, annotator) hold exactly ``layer``'s spans, frames and status.
+
+        The document must already be in the project (same id and text). Returns False
+        when the layer was already identical (nothing written). Joins an open transaction.
+        """
+        doc_id, ann = layer.document.id, layer.annotator
+        current = self.layer(doc_id, ann)
+        if current.document.text_sha256 != layer.document.text_sha256:
+            raise ConflictError(f"document {doc_id} has different text in this project")
+        if (_key_spans(current.spans) == _key_spans(layer.spans)
+                and _key_frames(current.frames) == _key_frames(layer.frames)
+                and current.status == layer.status):
+            return False
+        with self.db.atomic():
+            self.ensure_annotator(ann)
+            self.db.execute("DELETE FROM frames WHERE document_id = ? AND annotator = ?",
+                            (doc_id, ann))
+            self.db.execute("DELETE FROM spans WHERE document_id = ? AND annotator = ?",
+                            (doc_id, ann))
+            for span in layer.spans:
+                self._insert_span(span)
+            # parents first so that parent_id references resolve
+            for frame in _parents_first(layer.frames):
+                self.db.execute(
+                    "INSERT INTO frames(id, document_id, annotator, type, parent_id, "
+                    "attributes, created_at, updated_at) VALUES (:id, :document_id, "
+                    ":annotator, :type, :parent_id, :attributes, :created_at, :updated_at)",
+                    rows.frame_row(frame))
+                self._write_roles(frame)
+            if layer.status != STATUS_TODO or current.status != STATUS_TODO:
+                self.set_status(doc_id, ann, layer.status)
+        return True
+
     # ----------------------------------------------------------------- stats
     def stats(self) -> dict[str, Any]:
         docs = [{"id": d.id, "title": d.title, "author": d.author, "published": d.published}
@@ -441,3 +483,31 @@ class Project:
             "GROUP BY annotator, status ORDER BY annotator, status")]
         return {"documents": docs, "spans": spans, "frames": frames, "status": status,
                 "schema": {"name": self.schema.name, "version": self.schema.version}}
+
+
+def _key_spans(spans: Iterable[Span]) -> list[tuple[Any, ...]]:
+    return sorted((s.id, s.label, s.fragments, s.text, rows.dumps(s.attributes), s.note,
+                   s.origin) for s in spans)
+
+
+def _key_frames(frames: Iterable[Frame]) -> list[tuple[Any, ...]]:
+    return sorted((f.id, f.type, f.cue or "", f.sources, f.contents, f.parent_id or "",
+                   rows.dumps(f.attributes)) for f in frames)
+
+
+def _parents_first(frames: list[Frame]) -> list[Frame]:
+    by_id = {f.id: f for f in frames}
+    out: list[Frame] = []
+    seen: set[str] = set()
+
+    def visit(f: Frame, depth: int = 0) -> None:
+        if f.id in seen or depth > len(frames):
+            return
+        if f.parent_id in by_id:
+            visit(by_id[f.parent_id], depth + 1)
+        seen.add(f.id)
+        out.append(f)
+
+    for f in frames:
+        visit(f)
+    return out
