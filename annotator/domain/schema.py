@@ -138,7 +138,8 @@ def parse_schema(data: Any, path: str = "<schema>", raw_text: str = "") -> Schem
             raise fail(f"label #{i + 1} must be an object")
         for key in ("name", "key", "color"):
             if key not in item:
-                raise fail(f'label #{i + 1} is missing key "{key}"', json.dumps(item.get("name", "")))
+                raise fail(f'label #{i + 1} is missing key "{key}"',
+                           json.dumps(item.get("name", "")))
         name, key, colour = item["name"], item["key"], item["color"]
         needle = f'"{name}"'
         if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][\w\-]*", name):

@@ -20,8 +20,8 @@ from sqlite_utils import Database
 from ..domain.errors import ConflictError, NotFoundError
 from ..domain.model import (
     STATUS_TODO,
-    AnnotatedDocument,
     STATUSES,
+    AnnotatedDocument,
     Document,
     Frame,
     Span,
