@@ -134,13 +134,13 @@ def open_database(path: str | Path, *, create: bool = True, readonly: bool = Fal
         conn = sqlite3.connect(str(path), check_same_thread=False)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        _configure(conn, readonly)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise ProjectFileError(f"{path}: not an Annotator project ({exc})") from None
     db = Database(conn)
     try:
-        _check_version(db, path)
+        _check_version(db, path)  # before any write: a foreign file stays untouched
+        _configure(conn, readonly)
         pending = migrations.pending(db)
         if pending:
             if readonly:
