@@ -1,0 +1,5 @@
+"""``python -m annotator`` does what the ``annotator`` command does."""
+
+from .app import main
+
+main()
