@@ -12,9 +12,9 @@ import sys
 from collections.abc import Sequence
 
 from ..domain.errors import AnnotatorError
-from . import importing, stats
+from . import importing, merge, stats
 
-COMMAND_MODULES = [importing, stats]
+COMMAND_MODULES = [importing, stats, merge]
 
 
 def build_parser() -> argparse.ArgumentParser:

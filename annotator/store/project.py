@@ -32,9 +32,10 @@ from ..domain.model import (
     now_iso,
     validate_fragments,
 )
+from ..domain.provenance import GoldChange, Provenance
 from ..domain.schema import Schema, load_schema, parse_schema
 from ..paths import default_schema_path
-from . import rows
+from . import gold, rows
 from .db import open_database, schema_version
 
 
@@ -468,6 +469,28 @@ class Project:
             if layer.status != STATUS_TODO or current.status != STATUS_TODO:
                 self.set_status(doc_id, ann, layer.status)
         return True
+
+    # ----------------------------------------------------------------- gold (store/gold.py)
+    def apply_gold(self, change: GoldChange) -> None:
+        """Write one adjudication decision (gold items + provenance), all or nothing."""
+        gold.apply(self, change)
+
+    def undo_gold(self, change: GoldChange) -> None:
+        """Remove what :meth:`apply_gold` added for ``change``."""
+        gold.undo(self, change)
+
+    def provenance(self, item_id: str) -> Provenance | None:
+        return gold.provenance(self, item_id)
+
+    def provenance_for_document(self, document_id: str) -> list[Provenance]:
+        return gold.for_document(self, document_id)
+
+    def all_provenance(self) -> list[Provenance]:
+        return gold.all_records(self)
+
+    def put_provenance(self, records: Iterable[Provenance]) -> int:
+        """Insert or overwrite provenance records (merge, import); returns rows changed."""
+        return gold.put(self, records)
 
     # ----------------------------------------------------------------- stats
     def stats(self) -> dict[str, Any]:
