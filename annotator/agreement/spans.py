@@ -1,0 +1,238 @@
+"""Span matching between two layers, and span precision / recall / F1.
+
+Definitions (the report repeats them):
+
+- **overlap** of two spans: the number of code points both cover (fragments included;
+  a discontinuous span covers only its fragments).
+- **exact match**: same label and identical fragments. 1:1 — when a layer holds the same
+  span twice, each copy matches at most one span of the other layer.
+- **overlap match**: same label and overlap >= 1 code point, made 1:1: exact matches are
+  taken first, then the rest *greedily by largest overlap*: all candidate pairs are ranked
+  by overlap (largest first), then by boundary distance
+  ``|start_a - start_b| + |end_a - end_b|`` (smallest first), then by position (start of
+  a, start of b, their ids); a pair is taken when neither span is taken yet.
+  Greedy is deterministic and explainable; it can differ from an optimal assignment only
+  when overlaps chain across three or more spans.
+- **precision / recall / F1** of layer B against reference layer A:
+  ``P = matched / |B|``, ``R = matched / |A|``, ``F1 = 2 matched / (|A| + |B|)``; counts are
+  summed over the documents both annotators have annotated (micro average). For two peer
+  annotators F1 is symmetric and P/R swap; the reference is the pair's first annotator.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..domain.model import Offsets, Span
+
+Mode = Literal["exact", "overlap"]
+MODES: tuple[Mode, ...] = ("exact", "overlap")
+
+
+def span_overlap(a: Span, b: Span) -> int:
+    """Code points covered by both spans."""
+    return fragments_overlap(a.fragments, b.fragments)
+
+
+def fragments_overlap(fa: Sequence[Offsets], fb: Sequence[Offsets]) -> int:
+    """Code points covered by both sorted, non-overlapping fragment lists."""
+    if len(fa) == 1 and len(fb) == 1:
+        return max(0, min(fa[0][1], fb[0][1]) - max(fa[0][0], fb[0][0]))
+    total = i = j = 0
+    while i < len(fa) and j < len(fb):
+        lo = max(fa[i][0], fb[j][0])
+        hi = min(fa[i][1], fb[j][1])
+        if hi > lo:
+            total += hi - lo
+        if fa[i][1] <= fb[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
+
+
+def boundary_distance(a: Span, b: Span) -> int:
+    return abs(a.start - b.start) + abs(a.end - b.end)
+
+
+@dataclass(frozen=True)
+class SpanMatch:
+    a: Span
+    b: Span
+    overlap: int
+
+    @property
+    def exact(self) -> bool:
+        """Same fragments (the labels may differ in a label-blind matching)."""
+        return self.a.fragments == self.b.fragments
+
+    @property
+    def same_label(self) -> bool:
+        return self.a.label == self.b.label
+
+
+@dataclass
+class Matching:
+    """A 1:1 matching of layer a's spans with layer b's: pairs and leftovers."""
+
+    matches: list[SpanMatch] = field(default_factory=list)
+    only_a: list[Span] = field(default_factory=list)
+    only_b: list[Span] = field(default_factory=list)
+
+
+def match_spans(a: Sequence[Span], b: Sequence[Span], mode: Mode = "overlap",
+                same_label: bool = True) -> Matching:
+    """Match spans of two layers 1:1 (``mode`` exact or overlap, see module docstring).
+
+    ``same_label=False`` ignores labels (used to find label disagreements); exact
+    matching then means identical fragments.
+    """
+    if mode == "exact":
+        return _match_exact(a, b, same_label)
+    if mode != "overlap":
+        raise ValueError(f"unknown mode {mode!r}; expected 'exact' or 'overlap'")
+    return _match_overlap(a, b, same_label)
+
+
+def _match_exact(a: Sequence[Span], b: Sequence[Span], same_label: bool) -> Matching:
+    pool: dict[tuple, list[Span]] = {}
+    for s in b:
+        pool.setdefault((s.label if same_label else None, s.fragments), []).append(s)
+    out = Matching()
+    used: set[int] = set()
+    for s in a:
+        cands = pool.get((s.label if same_label else None, s.fragments))
+        if cands:
+            t = cands.pop(0)
+            used.add(id(t))
+            out.matches.append(SpanMatch(s, t, s.length))
+        else:
+            out.only_a.append(s)
+    out.only_b = [t for t in b if id(t) not in used]
+    return out
+
+
+def _match_overlap(a: Sequence[Span], b: Sequence[Span], same_label: bool) -> Matching:
+    exact = _match_exact(a, b, same_label)
+    if not exact.only_a or not exact.only_b:
+        return exact
+    rest = _match_greedy(exact.only_a, exact.only_b, same_label)
+    rest.matches = sorted(exact.matches + rest.matches,
+                          key=lambda m: (m.a.start, m.a.end, m.b.start, m.b.end))
+    return rest
+
+
+def _match_greedy(a: Sequence[Span], b: Sequence[Span], same_label: bool) -> Matching:
+    groups_a: dict[str | None, list[int]] = {}
+    groups_b: dict[str | None, list[int]] = {}
+    for i, s in enumerate(a):
+        groups_a.setdefault(s.label if same_label else None, []).append(i)
+    for j, t in enumerate(b):
+        groups_b.setdefault(t.label if same_label else None, []).append(j)
+    cands: list[tuple[int, int, int, int, str, str, int, int]] = []
+    for key, ia in groups_a.items():
+        jb = groups_b.get(key)
+        if not jb:
+            continue
+        jb = sorted(jb, key=lambda j: b[j].start)
+        starts = [b[j].start for j in jb]
+        longest = max(b[j].end - b[j].start for j in jb)
+        for i in ia:
+            s = a[i]
+            lo = bisect_left(starts, s.start - longest)
+            hi = bisect_left(starts, s.end)
+            for j in jb[lo:hi]:
+                t = b[j]
+                if t.end <= s.start:
+                    continue
+                ov = span_overlap(s, t)
+                if ov > 0:
+                    cands.append((-ov, boundary_distance(s, t), s.start, t.start, s.id, t.id,
+                                  i, j))
+    cands.sort()
+    taken_a: set[int] = set()
+    taken_b: set[int] = set()
+    out = Matching()
+    for neg_ov, _d, _sa, _sb, _ia, _ib, i, j in cands:
+        if i in taken_a or j in taken_b:
+            continue
+        taken_a.add(i)
+        taken_b.add(j)
+        out.matches.append(SpanMatch(a[i], b[j], -neg_ov))
+    out.only_a = [s for i, s in enumerate(a) if i not in taken_a]
+    out.only_b = [t for j, t in enumerate(b) if j not in taken_b]
+    return out
+
+
+# --------------------------------------------------------------------- P / R / F1
+@dataclass
+class PRF:
+    """Counts behind precision, recall and F1 (reference a, compared b)."""
+
+    matched: int = 0
+    reference: int = 0  # |A|
+    compared: int = 0  # |B|
+
+    def add(self, other: PRF) -> None:
+        self.matched += other.matched
+        self.reference += other.reference
+        self.compared += other.compared
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.compared if self.compared else math.nan
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.reference if self.reference else math.nan
+
+    @property
+    def f1(self) -> float:
+        total = self.reference + self.compared
+        return 2 * self.matched / total if total else math.nan
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return {"precision": _num(self.precision), "recall": _num(self.recall),
+                "f1": _num(self.f1), "matched": self.matched,
+                "reference_spans": self.reference, "compared_spans": self.compared}
+
+
+def _num(x: float) -> float | None:
+    return None if math.isnan(x) else x
+
+
+def prf_by_label(a: Sequence[Span], b: Sequence[Span], mode: Mode,
+                 labels: Sequence[str]) -> dict[str, PRF]:
+    """P/R/F1 counts per label for one document (b against reference a)."""
+    m = match_spans(a, b, mode)
+    out = {label: PRF() for label in labels}
+    for s in a:
+        if s.label in out:
+            out[s.label].reference += 1
+    for t in b:
+        if t.label in out:
+            out[t.label].compared += 1
+    for x in m.matches:
+        if x.a.label in out:
+            out[x.a.label].matched += 1
+    return out
+
+
+def span_prf(docs: Sequence[tuple[Sequence[Span], Sequence[Span]]], mode: Mode,
+             labels: Sequence[str],
+             matcher: Callable[..., dict[str, PRF]] = prf_by_label) -> dict[str, PRF]:
+    """Micro-averaged P/R/F1 counts per label (and ``"*"`` for all labels) over documents
+    given as (reference spans, compared spans) pairs."""
+    total = {label: PRF() for label in labels}
+    for a, b in docs:
+        for label, c in matcher(a, b, mode, labels).items():
+            total[label].add(c)
+    overall = PRF()
+    for c in total.values():
+        overall.add(c)
+    total["*"] = overall
+    return total
