@@ -9,7 +9,7 @@ on stdout what it is about to do and what has returned, one JSON line each, flus
 Lines: ``{"ready": ...}`` once the project is open; ``{"intent": {...}}`` before an action and
 ``{"ack": n}`` after the call that performs it has returned (so the action must be in the
 project from then on, whatever happens to this process). ``annotate`` goes through the same
-code path as the window: the :class:`AnnotationSession` when it exists, else ``Project``.
+code path as the window: :class:`AnnotationSession` running the undoable commands.
 """
 
 from __future__ import annotations
@@ -38,92 +38,92 @@ def say(**obj: object) -> None:
     sys.stdout.flush()
 
 
-class ProjectDriver:
-    """Annotation actions straight on Project (one transaction per call)."""
-
-    def __init__(self, project: Project) -> None:
-        self.p = project
-
-    def add_span(self, doc: str, label: str, start: int, end: int, span_id: str) -> None:
-        self.p.add_span(self.p.make_span(doc, ANNOTATOR, label, [(start, end)], id=span_id))
-
-    def relabel(self, span_id: str, label: str) -> None:
-        self.p.update_span(span_id, label=label)
-
-    def delete_span(self, span_id: str) -> None:
-        self.p.delete_span(span_id)
-
-    def add_frame(self, doc: str, frame_id: str, cue: str, content: str) -> None:
-        self.p.add_frame(Frame(id=frame_id, document_id=doc, annotator=ANNOTATOR, cue=cue,
-                               contents=(content,), attributes={"stance": "NONE"}))
-
-    def set_stance(self, frame_id: str, stance: str) -> None:
-        f = self.p.frame(frame_id)
-        self.p.update_frame(f.with_changes(attributes={**f.attributes, "stance": stance}))
-
-    def delete_frame(self, frame_id: str) -> None:
-        self.p.delete_frame(frame_id)
-
-    def set_status(self, doc: str, status: str) -> None:
-        self.p.set_status(doc, ANNOTATOR, status)
-
-
 def annotate(project_path: str, seed: int) -> None:
+    """Random user actions on one document through AnnotationSession + undoable commands,
+    exactly as the window runs them (``session.execute`` / the undo stack)."""
+    from PySide6.QtCore import QCoreApplication
+
+    from annotator.ui import commands as C
+    from annotator.ui.session import AnnotationSession
+
+    app = QCoreApplication.instance() or QCoreApplication([])  # noqa: F841
     rng = random.Random(seed)
     project = Project.open(project_path)
-    driver = ProjectDriver(project)
-    docs = {d.id: len(project.document(d.id).text) for d in project.documents()}
-    spans: dict[str, tuple[str, str]] = {}  # id -> (doc, label)
-    frames: dict[str, str] = {}  # id -> doc
-    for doc in docs:
-        spans.update({s.id: (doc, s.label) for s in project.spans(doc, ANNOTATOR)})
-        frames.update({f.id: doc for f in project.frames(doc, ANNOTATOR)})
-    say(ready=True, spans=len(spans), frames=len(frames))
-    n = 0
+    doc = rng.choice(sorted(d.id for d in project.documents()))
+    say(intent={"op": "open", "doc": doc}, n=1)
+    session = AnnotationSession(project, ANNOTATOR)
+    failures: list[str] = []
+    session.failed.connect(failures.append)
+    session.open_document(doc)
+    say(ack=1)
+    length = len(session.document.text)
+    stack = session.undo_stack
+    say(ready=True, spans=len(session.spans), frames=len(session.frames))
+    n = 1
     while True:
         op = rng.choices(["add_span", "relabel", "delete_span", "add_frame", "set_stance",
-                          "delete_frame", "set_status"], [6, 2, 1, 2, 2, 1, 1])[0]
-        doc = rng.choice(sorted(docs))
+                          "delete_frame", "set_status", "undo", "redo"],
+                         [6, 2, 1, 2, 2, 1, 1, 2, 1])[0]
+        spans, frames = session.spans, session.frames
         if op == "add_span" or not spans:
-            start = rng.randrange(docs[doc] - 1)
-            end = min(docs[doc], start + rng.randint(1, 40))
-            act = {"op": "add_span", "doc": doc, "label": rng.choice(LABELS), "start": start,
-                   "end": end, "span_id": new_id()}
+            start = rng.randrange(length - 1)
+            span = session.make_span(rng.choice(LABELS),
+                                     [(start, min(length, start + rng.randint(1, 40)))])
+            act = {"op": "add_span", "doc": doc, "label": span.label, "start": span.start,
+                   "end": span.end, "span_id": span.id}
+            action = C.TagSpan(session, span)
         elif op == "relabel":
-            act = {"op": op, "span_id": rng.choice(sorted(spans)), "label": rng.choice(LABELS)}
+            span = spans[rng.choice(sorted(spans))]
+            act = {"op": op, "span_id": span.id, "label": rng.choice(LABELS)}
+            action = C.EditSpan(session, span, "relabel", label=act["label"])
         elif op == "delete_span":
-            act = {"op": op, "span_id": rng.choice(sorted(spans))}
+            span = spans[rng.choice(sorted(spans))]
+            act = {"op": op, "span_id": span.id}
+            action = C.DeleteSpan(session, span)
         elif op == "add_frame":
-            doc = spans[rng.choice(sorted(spans))][0]
-            cues = sorted(k for k, (d, lab) in spans.items() if d == doc and lab == "CUE")
-            cons = sorted(k for k, (d, lab) in spans.items() if d == doc and lab == "CONTENT")
+            cues = sorted(k for k, s in spans.items() if s.label == "CUE")
+            cons = sorted(k for k, s in spans.items() if s.label == "CONTENT")
             if not cues or not cons:
                 continue
-            act = {"op": op, "doc": doc, "frame_id": new_id(), "cue": rng.choice(cues),
-                   "content": rng.choice(cons)}
+            frame = Frame(id=new_id(), document_id=doc, annotator=ANNOTATOR,
+                          cue=rng.choice(cues), contents=(rng.choice(cons),),
+                          attributes={"stance": "NONE"})
+            act = {"op": op, "doc": doc, "frame_id": frame.id, "cue": frame.cue,
+                   "content": frame.contents[0]}
+            action = C.MakeFrame(session, frame, "make frame")
         elif op in ("set_stance", "delete_frame"):
             if not frames:
                 continue
-            act = {"op": op, "frame_id": rng.choice(sorted(frames))}
+            frame = frames[rng.choice(sorted(frames))]
+            act = {"op": op, "frame_id": frame.id}
             if op == "set_stance":
                 act["stance"] = rng.choice(STANCES)
-        else:
+                action = C.EditFrame(session, frame.with_changes(
+                    attributes={**frame.attributes, "stance": act["stance"]}), "stance")
+            else:
+                action = C.DeleteFrame(session, frame, "delete frame")
+        elif op == "set_status":
             act = {"op": op, "doc": doc, "status": rng.choice(STATUSES)}
+            action = C.SetStatus(session, doc, act["status"])
+        elif op == "undo":
+            if not stack.canUndo():
+                continue
+            act, action = {"op": "undo"}, None
+        else:
+            if not stack.canRedo():
+                continue
+            act, action = {"op": "redo"}, None
         n += 1
         say(intent=act, n=n)
-        args = {k: v for k, v in act.items() if k != "op"}
-        getattr(driver, act["op"])(**args)
+        if action is not None:
+            ok = session.execute(action)
+        else:
+            (stack.undo if op == "undo" else stack.redo)()
+            ok = not failures
+        if not ok or failures:
+            say(error=failures)
+            raise SystemExit(1)
         say(ack=n)
-        if act["op"] == "add_span":
-            spans[act["span_id"]] = (act["doc"], act["label"])
-        elif act["op"] == "relabel":
-            spans[act["span_id"]] = (spans[act["span_id"]][0], act["label"])
-        elif act["op"] == "delete_span":
-            del spans[act["span_id"]]
-        elif act["op"] == "add_frame":
-            frames[act["frame_id"]] = act["doc"]
-        elif act["op"] == "delete_frame":
-            del frames[act["frame_id"]]
 
 
 def do_import(project_path: str, folder: str) -> None:
@@ -142,12 +142,12 @@ def do_import(project_path: str, folder: str) -> None:
 
 
 def do_merge(project_path: str, sources: list[str]) -> None:
-    from annotator.formats import merge  # the merge helper's module
+    from annotator.formats.merge import merge_sources
 
     project = Project.open(project_path)
     say(ready=True, t=time.monotonic())
-    report = merge.merge_paths(project, sources)
-    say(ack=1, report=str(report), t=time.monotonic())
+    report = merge_sources(project, sources)
+    say(ack=1, report=report.summary(), t=time.monotonic())
 
 
 def serve() -> None:
@@ -161,6 +161,8 @@ def serve() -> None:
     import signal
 
     import annotator.formats.articles  # noqa: F401  (warm imports for the workers)
+    import annotator.formats.merge  # noqa: F401
+    import annotator.ui.commands  # noqa: F401
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     say(serving=os.getpid())

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.domain.model import Document
+from annotator.domain.model import AnnotatedDocument, Document
 from annotator.domain.text import paragraph_offsets
 from annotator.store.project import Project
 
@@ -147,8 +147,39 @@ class Model:
             del self.frames[act["frame_id"]]
         elif op == "set_status":
             self.status[act["doc"]] = act["status"]
+        elif op == "open":  # an unbegun document is marked in progress when opened
+            if (self.status.get(act["doc"], "todo") == "todo"
+                    and not any(v[0] == act["doc"] for v in self.spans.values())):
+                self.status[act["doc"]] = "in progress"
         else:
             raise AssertionError(f"unknown op {op}")
+
+
+class Tracker:
+    """The model through one child's life: its undo stack is linear, so an undo returns the
+    project to the state before the undone action and a redo to the state after it."""
+
+    def __init__(self, model: Model) -> None:
+        self.states, self.index = [model], 0
+
+    @property
+    def model(self) -> Model:
+        return self.states[self.index]
+
+    def step(self, act: dict) -> None:
+        if act["op"] == "undo":
+            self.index -= 1
+        elif act["op"] == "redo":
+            self.index += 1
+        else:
+            m = self.model.copy()
+            m.apply(act)
+            if act["op"] == "open":  # not an undoable action: the stack starts here
+                self.states, self.index = [m], 0
+            else:
+                self.states = self.states[: self.index + 1] + [m]
+                self.index += 1
+        assert 0 <= self.index < len(self.states)
 
 
 def read_state(project: Project, docs: list[str]) -> Model:
@@ -191,6 +222,7 @@ def test_sigkill_while_annotating_loses_no_acknowledged_action(tmp_path: Path,
     rng = random.Random(20240501)
     model = Model()
     acked = in_flight_committed = in_flight_lost = during_startup = 0
+    ops: set[str] = set()
     for k in range(KILLS):
         out = tmp_path / f"child{k}.out"
         worker = server.spawn(["annotate", str(path), str(k)], out)
@@ -203,12 +235,16 @@ def test_sigkill_while_annotating_loses_no_acknowledged_action(tmp_path: Path,
         got = lines(out)
         if not any("ready" in o for o in got):
             during_startup += 1
+        assert not any("error" in o for o in got), got[-1]
         intents = {o["n"]: o["intent"] for o in got if "intent" in o}
         acks = [o["ack"] for o in got if "ack" in o]
-        assert acks == list(range(1, len(acks) + 1)) or not acks
+        assert acks == list(range(1, len(acks) + 1))
+        tracker = Tracker(model)
         for n in acks:
-            model.apply(intents[n])
+            tracker.step(intents[n])
         acked += len(acks)
+        model = tracker.model
+        ops.update(intents[n]["op"] for n in acks)
         with Project.open(path) as project:
             check_integrity(project)
             state = read_state(project, docs)
@@ -218,16 +254,17 @@ def test_sigkill_while_annotating_loses_no_acknowledged_action(tmp_path: Path,
                 in_flight_lost += 1
             continue
         assert pending is not None, f"kill {k}: an acknowledged action is missing"
-        after = model.copy()
-        after.apply(pending)
-        assert _same(state, after, docs), f"kill {k}: the project is neither before nor " \
-            f"after the action in flight {pending}"
-        model = after
+        tracker.step(pending)
+        assert _same(state, tracker.model, docs), (
+            f"kill {k}: the project is neither before nor after the action in flight {pending}")
+        model = tracker.model
         in_flight_committed += 1
     print(f"\n{KILLS} kills survived: {acked} acknowledged actions all present; "
           f"{in_flight_committed} in-flight actions committed whole, {in_flight_lost} not "
           f"begun or rolled back; {during_startup} kills before the project was ready")
     assert acked > KILLS  # the children did real work between kills
+    assert ops >= {"add_span", "relabel", "delete_span", "add_frame", "set_stance",
+                   "delete_frame", "set_status", "undo", "redo"}
     assert len(model.spans) > 10
 
 
@@ -283,3 +320,65 @@ def test_sigkill_during_a_large_import_is_all_or_nothing(tmp_path: Path,
         outcomes["all" if count > len(docs) else "nothing"] += 1
         outcomes["killed while writing"] += in_write
     print(f"\nimport kills: {outcomes} (read {t_read:.2f}s, committed at {t_done:.2f}s)")
+
+
+# --------------------------------------------------------------------- merge
+def signature(path: Path) -> tuple:
+    """What a merge may change: documents, every layer's spans and frames, targets."""
+    with Project.open(path) as p:
+        check_integrity(p)
+        q = p.db.execute
+        return (q("SELECT id, text_sha256 FROM documents ORDER BY id").fetchall(),
+                q('SELECT id, document_id, annotator, label, start, "end" FROM spans '
+                  "ORDER BY id").fetchall(),
+                q("SELECT id, document_id, annotator FROM frames ORDER BY id").fetchall(),
+                q("SELECT * FROM frame_roles ORDER BY frame_id, span_id, role").fetchall(),
+                q("SELECT document_id, annotator, status FROM document_status "
+                  "ORDER BY document_id, annotator").fetchall())
+
+
+def test_sigkill_during_a_merge_is_all_or_nothing(tmp_path: Path, server: ForkServer) -> None:
+    from benchmarks.corpus import corpus
+
+    made = list(corpus(160, 300, 40, annotators=1, seed=3))
+    base, other = tmp_path / "base.db", tmp_path / "bob.db"
+    with Project.open(base) as p:  # alice's project: most documents, her own layer on some
+        p.add_documents(sd.document for sd in made[:140])
+        for sd in made[:20]:
+            p.replace_layer(AnnotatedDocument(sd.document, "alice", "done", [
+                s.with_changes(annotator="alice", id="a" + s.id) for s in sd.spans]))
+    with Project.open(other) as p:  # bob's copy: every document, his layer on each
+        p.add_documents(sd.document for sd in made)
+        with p.transaction():
+            for sd in made:
+                p.replace_layer(AnnotatedDocument(
+                    sd.document, "bob", "in progress",
+                    [s.with_changes(annotator="bob") for s in sd.spans],
+                    [f.with_changes(annotator="bob") for f in sd.frames]))
+    before = signature(base)
+    cal = tmp_path / "cal.db"
+    cal.write_bytes(base.read_bytes())
+    out = tmp_path / "cal.out"
+    server.spawn(["merge", str(cal), str(other)], out).wait(60)
+    got = lines(out)
+    t_done = next(o["t"] for o in got if "ack" in o) - next(o["t"] for o in got if "ready" in o)
+    after = signature(cal)
+    assert len(after[1]) > len(before[1]) and len(after[0]) == len(made)
+    rng = random.Random(11)
+    outcomes = {"nothing": 0, "all": 0}
+    for k in range(6):
+        path = tmp_path / f"m{k}.db"
+        path.write_bytes(base.read_bytes())
+        out = tmp_path / f"m{k}.out"
+        worker = server.spawn(["merge", str(path), str(other)], out)
+        ready = wait_for(worker, "ready")
+        delay = rng.uniform(0.3 * t_done, 1.05 * t_done)
+        time.sleep(max(0.0, ready["t"] + delay - time.monotonic()))
+        worker.kill()
+        acked = any("ack" in o for o in lines(out))
+        sig = signature(path)
+        assert sig in (before, after), f"kill {k}: half a merge"
+        if acked:
+            assert sig == after
+        outcomes["all" if sig == after else "nothing"] += 1
+    print(f"\nmerge kills: {outcomes} (merge took {t_done:.2f}s)")
