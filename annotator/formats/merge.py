@@ -130,18 +130,7 @@ def _read_project(path: Path) -> SourceData:
         raise InputError(str(path), None, f"cannot merge: {exc}") from None
     try:
         data = SourceData(str(path), targets=src.targets(), provenance=src.all_provenance())
-        for info in src.documents():
-            doc = src.document(info.id)
-            data.documents.append(doc)
-            spans, frames = src.spans(doc.id), src.frames(doc.id)
-            names = {s.annotator for s in spans} | {f.annotator for f in frames}
-            names |= {r["annotator"] for r in src._q(
-                "SELECT annotator FROM document_status WHERE document_id = ?", (doc.id,))}
-            for ann in sorted(names):
-                data.layers.append(AnnotatedDocument(
-                    doc, ann, src.status(doc.id, ann),
-                    [s for s in spans if s.annotator == ann],
-                    [f for f in frames if f.annotator == ann]))
+        data.documents, data.layers = src.all_layers()
     finally:
         src.close()
     return data

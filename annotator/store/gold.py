@@ -29,19 +29,19 @@ def apply(project: Project, change: GoldChange) -> None:
             raise ValueError(f"item {item.id} belongs to {item.annotator!r}, not the gold layer")
         if item.document_id != change.document_id:
             raise ValueError(f"item {item.id} is in another document than the decision")
-    with project.transaction():
-        for span in change.spans:
-            project.add_span(span)
-        for frame in change.frames:
-            project.add_frame(frame)
-        try:
+    try:
+        with project.transaction():
+            for span in change.spans:
+                project.add_span(span)
+            for frame in change.frames:
+                project.add_frame(frame)
             project.db.conn.executemany(
                 "INSERT INTO provenance(item_id, item_kind, sources, decided_by, decided_at, "
                 "decision, rationale) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(p.item_id, p.item_kind, p.sources_json(), p.decided_by, p.decided_at,
                   p.decision, p.rationale) for p in change.provenance])
-        except sqlite3.IntegrityError as exc:
-            raise ConflictError(f"this decision is already recorded ({exc})") from None
+    except sqlite3.IntegrityError as exc:
+        raise ConflictError(f"this decision is already recorded ({exc})") from None
 
 
 def undo(project: Project, change: GoldChange) -> None:

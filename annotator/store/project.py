@@ -35,7 +35,7 @@ from ..domain.model import (
 from ..domain.provenance import GoldChange, Provenance
 from ..domain.schema import Schema, load_schema, parse_schema
 from ..paths import default_schema_path
-from . import gold, rows
+from . import bulk, gold, rows
 from .db import open_database, schema_version
 
 
@@ -469,6 +469,12 @@ class Project:
             if layer.status != STATUS_TODO or current.status != STATUS_TODO:
                 self.set_status(doc_id, ann, layer.status)
         return True
+
+    def all_layers(self, annotators: Iterable[str] | None = None,
+                   documents: Iterable[str] | None = None,
+                   ) -> tuple[list[Document], list[AnnotatedDocument]]:
+        """Every (document, annotator) layer in a few queries (store/bulk.py)."""
+        return bulk.all_layers(self, annotators, documents)
 
     # ----------------------------------------------------------------- gold (store/gold.py)
     def apply_gold(self, change: GoldChange) -> None:
