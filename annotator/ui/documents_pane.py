@@ -1,0 +1,191 @@
+"""The documents pane: every document with title, date, this annotator's status and span
+count; a progress bar (documents done); a status filter; next / previous in the shown order.
+
+It reads the project once on :meth:`load` and is then kept current by the session's
+signals (span added/removed, status changed), so nothing here queries per keystroke.
+Titles are plain text (item text is never interpreted as HTML).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.model import STATUS_DONE, STATUS_IN_PROGRESS, STATUS_TODO, STATUSES, Span
+from ..store.project import Project
+from .fields import plain_label, plain_tip
+
+COL_TITLE, COL_DATE, COL_STATUS, COL_SPANS = range(4)
+STATUS_COLOURS = {STATUS_TODO: "#777777", STATUS_IN_PROGRESS: "#b36b00",
+                  STATUS_DONE: "#2e7d32"}
+ALL = "all"
+DOC_ID = Qt.ItemDataRole.UserRole
+
+
+class DocumentsPane(QWidget):
+    document_chosen = Signal(str)
+    mark_done_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.items: dict[str, QTreeWidgetItem] = {}
+        self.status: dict[str, str] = {}
+        self.counts: dict[str, int] = {}
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(plain_label("Show"))
+        self.filter = QComboBox()
+        self.filter.setObjectName("status_filter")
+        self.filter.addItem("all documents", ALL)
+        for s in STATUSES:
+            self.filter.addItem(s, s)
+        self.filter.currentIndexChanged.connect(self._apply_filter)
+        top.addWidget(self.filter, 1)
+        lay.addLayout(top)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("documents")
+        self.tree.setHeaderLabels(["Title", "Date", "Status", "Spans"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        for col in (COL_DATE, COL_STATUS, COL_SPANS):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.currentItemChanged.connect(self._current_changed)
+        lay.addWidget(self.tree, 1)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progress")
+        self.progress.setTextVisible(True)
+        lay.addWidget(self.progress)
+        self.done_button = QPushButton("Mark done  (Ctrl+D)")
+        self.done_button.setObjectName("mark_done")
+        self.done_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.done_button.clicked.connect(self.mark_done_clicked)
+        lay.addWidget(self.done_button)
+
+    # ----------------------------------------------------------------- data
+    def load(self, project: Project, annotator: str) -> None:
+        self.status = project.statuses(annotator)
+        self.counts = project.span_counts(annotator)
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self.items = {}
+        for info in project.documents():
+            item = QTreeWidgetItem([info.title or info.id, info.published, "", ""])
+            item.setData(COL_TITLE, DOC_ID, info.id)
+            tip = info.title or info.id
+            if info.author:
+                tip += f"\n{info.author}"
+            item.setToolTip(COL_TITLE, plain_tip(tip))
+            item.setTextAlignment(COL_SPANS, Qt.AlignmentFlag.AlignRight
+                                  | Qt.AlignmentFlag.AlignVCenter)
+            self.items[info.id] = item
+            self.tree.addTopLevelItem(item)
+            self._paint(info.id)
+        self.tree.blockSignals(False)
+        self._apply_filter()
+
+    def _paint(self, doc_id: str) -> None:
+        item = self.items[doc_id]
+        status = self.status.get(doc_id, STATUS_TODO)
+        item.setText(COL_STATUS, status)
+        item.setForeground(COL_STATUS, QBrush(QColor(STATUS_COLOURS[status])))
+        item.setText(COL_SPANS, str(self.counts.get(doc_id, 0)))
+
+    def _update_progress(self) -> None:
+        total = len(self.items)
+        done = sum(1 for d in self.items if self.status.get(d) == STATUS_DONE)
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} of {total} done")
+
+    def set_status(self, doc_id: str, status: str) -> None:
+        if doc_id in self.items:
+            self.status[doc_id] = status
+            self._paint(doc_id)
+            self._apply_filter()
+
+    def span_added(self, span: Span) -> None:
+        self._count(span.document_id, +1)
+
+    def span_removed(self, span: Span) -> None:
+        self._count(span.document_id, -1)
+
+    def _count(self, doc_id: str, delta: int) -> None:
+        if doc_id in self.items:
+            self.counts[doc_id] = max(0, self.counts.get(doc_id, 0) + delta)
+            self._paint(doc_id)
+
+    # ----------------------------------------------------------------- navigation
+    def current_id(self) -> str | None:
+        item = self.tree.currentItem()
+        return item.data(COL_TITLE, DOC_ID) if item else None
+
+    def set_current(self, doc_id: str | None) -> None:
+        """Show ``doc_id`` as current without emitting :attr:`document_chosen`."""
+        self.tree.blockSignals(True)
+        item = self.items.get(doc_id or "")
+        if item is not None and item.isHidden():
+            self.filter.setCurrentIndex(0)  # the open document is always listed
+        self.tree.setCurrentItem(item) if item else self.tree.setCurrentItem(None)
+        if item is not None:
+            self.tree.scrollToItem(item)
+        self.tree.blockSignals(False)
+
+    def visible_ids(self) -> list[str]:
+        return [d for d, item in self.items.items() if not item.isHidden()]
+
+    def neighbour(self, step: int) -> str | None:
+        """The next (+1) or previous (-1) shown document after the current one."""
+        ids = self.visible_ids()
+        if not ids:
+            return None
+        cur = self.current_id()
+        if cur not in ids:
+            # the current document is filtered out: go by list position
+            order = list(self.items)
+            pos = order.index(cur) if cur in order else -1
+            after = [d for d in ids if order.index(d) > pos]
+            before = [d for d in ids if order.index(d) < pos]
+            return (after[0] if after else None) if step > 0 else (
+                before[-1] if before else None)
+        i = ids.index(cur) + step
+        return ids[i] if 0 <= i < len(ids) else None
+
+    def first_id(self) -> str | None:
+        return next(iter(self.items), None)
+
+    def filter_value(self) -> str:
+        return str(self.filter.currentData())
+
+    def set_filter(self, value: str) -> None:
+        i = self.filter.findData(value)
+        self.filter.setCurrentIndex(max(i, 0))
+
+    def _apply_filter(self) -> None:
+        want = self.filter.currentData()
+        cur = self.current_id()
+        for doc_id, item in self.items.items():
+            status = self.status.get(doc_id, STATUS_TODO)
+            item.setHidden(want != ALL and status != want and doc_id != cur)
+        self._update_progress()
+
+    def _current_changed(self, item: QTreeWidgetItem | None, _prev: object) -> None:
+        if item is not None:
+            self.document_chosen.emit(item.data(COL_TITLE, DOC_ID))

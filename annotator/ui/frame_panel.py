@@ -1,0 +1,212 @@
+"""The labelling panel's lower half: the attribution frame builder.
+
+- "Picked": the spans the next frame will be made of (spans tagged since the last frame,
+  plus spans Ctrl+clicked), with Make frame (A) and Clear (Esc).
+- The document's frames as a list; choosing one makes it the current frame.
+- The current frame: its roles (cue, sources, contents) with add/remove, its attributes
+  (stance, target with completion, quote form, type: whatever the schema defines), delete.
+
+Like the label panel it only shows and reports; the controller makes the actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.checks import short
+from ..domain.model import Frame, Span
+from ..domain.schema import Schema
+from .fields import AttributeForm, plain_label
+
+ROLE_ORDER = {"cue": 0, "source": 1, "content": 2}
+
+
+def frame_summary(frame: Frame, spans: Mapping[str, Span]) -> str:
+    """One line naming a frame: source, cue, content, stance and target."""
+    def text(sid: str | None, n: int = 24) -> str:
+        span = spans.get(sid or "")
+        return short(span.text, n) if span else "?"
+
+    src = ", ".join(text(s, 20) for s in frame.sources) or "(no source)"
+    cue = text(frame.cue, 18) if frame.cue else "(no cue)"
+    con = ", ".join(f"“{text(s, 26)}”" for s in frame.contents) or "(no content)"
+    line = f"{src} · {cue} · {con}"
+    stance = frame.attributes.get("stance")
+    target = frame.attributes.get("target")
+    if stance and stance != "NONE" or target:
+        line += f"  [{stance or '—'}{' → ' + str(target) if target else ''}]"
+    return line
+
+
+def _button(text: str, name: str) -> QPushButton:
+    b = QPushButton(text)
+    b.setObjectName(name)
+    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return b
+
+
+class FramePanel(QWidget):
+    make_clicked = Signal()
+    clear_picks_clicked = Signal()
+    frame_chosen = Signal(str)  # frame id, "" for none
+    add_picked_clicked = Signal()
+    remove_role_clicked = Signal(str)  # span id to take out of the current frame
+    attribute_edited = Signal(str, object)
+    delete_frame_clicked = Signal()
+    escaped = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.frame: Frame | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+
+        self.builder_box = QGroupBox("Attribution")
+        b = QVBoxLayout(self.builder_box)
+        self.picks = plain_label(wrap=True)
+        self.picks.setObjectName("picks")
+        b.addWidget(self.picks)
+        row = QHBoxLayout()
+        self.make_button = _button("Make frame  (A)", "make_frame")
+        self.make_button.clicked.connect(self.make_clicked)
+        self.clear_button = _button("Clear picks  (Esc)", "clear_picks")
+        self.clear_button.clicked.connect(self.clear_picks_clicked)
+        row.addWidget(self.make_button)
+        row.addWidget(self.clear_button)
+        row.addStretch(1)
+        b.addLayout(row)
+        self.frames_caption = plain_label("Frames in this document")
+        self.frames_caption.setStyleSheet("color: #555; margin-top: 4px;")
+        b.addWidget(self.frames_caption)
+        self.frames_list = QListWidget()
+        self.frames_list.setObjectName("frames_list")
+        self.frames_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.frames_list.setUniformItemSizes(True)
+        self.frames_list.setMinimumHeight(90)
+        self.frames_list.currentItemChanged.connect(self._current_changed)
+        b.addWidget(self.frames_list, 1)
+        outer.addWidget(self.builder_box, 1)
+
+        self.frame_box = QGroupBox("Current frame")
+        fb = QVBoxLayout(self.frame_box)
+        self.stack = QStackedWidget()
+        empty = plain_label("No frame chosen. Tag a cue, its source and content, then press "
+                            "A; or choose a frame above.", wrap=True)
+        empty.setStyleSheet("color: #777;")
+        self.stack.addWidget(empty)
+        details = QWidget()
+        d = QVBoxLayout(details)
+        d.setContentsMargins(0, 0, 0, 0)
+        self.roles_list = QListWidget()
+        self.roles_list.setObjectName("roles_list")
+        self.roles_list.setMaximumHeight(110)
+        d.addWidget(self.roles_list)
+        row = QHBoxLayout()
+        self.add_button = _button("Add picked  (Shift+A)", "add_picked")
+        self.add_button.clicked.connect(self.add_picked_clicked)
+        self.remove_button = _button("Remove role", "remove_role")
+        self.remove_button.clicked.connect(self._remove_clicked)
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        d.addLayout(row)
+        self.attributes = AttributeForm()
+        self.attributes.edited.connect(self.attribute_edited)
+        self.attributes.escaped.connect(self.escaped)
+        d.addWidget(self.attributes)
+        self.delete_button = _button("Delete frame", "delete_frame")
+        self.delete_button.clicked.connect(self.delete_frame_clicked)
+        d.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.stack.addWidget(details)
+        fb.addWidget(self.stack)
+        outer.addWidget(self.frame_box)
+
+    # ----------------------------------------------------------------- content
+    def set_schema(self, schema: Schema) -> None:
+        keys = ", ".join(f"{f.key} {f.type}" for f in schema.frames if f.key)
+        self.builder_box.setTitle(f"Attribution  ({keys})" if keys else "Frames")
+        self.builder_box.setEnabled(bool(schema.frames))
+        self.frame_box.setEnabled(bool(schema.frames))
+        self.show_frame(None, {})
+
+    def set_targets(self, names: Iterable[str]) -> None:
+        self.attributes.set_targets(names)
+
+    def set_picks(self, spans: list[Span]) -> None:
+        if not spans:
+            self.picks.setText("Picked: nothing yet — tag or Ctrl+click a cue, its source "
+                               "and content.")
+        else:
+            self.picks.setText("Picked: " + " · ".join(
+                f"{s.label} “{short(s.text, 28)}”" for s in spans))
+        self.make_button.setEnabled(bool(spans))
+        self.add_button.setEnabled(bool(spans) and self.frame is not None)
+
+    def set_frames(self, frames: list[Frame], spans: Mapping[str, Span],
+                   current: str | None) -> None:
+        lst = self.frames_list
+        lst.blockSignals(True)
+        lst.clear()
+        for frame in sorted(frames, key=lambda f: _frame_pos(f, spans)):
+            item = QListWidgetItem(frame_summary(frame, spans))
+            item.setData(Qt.ItemDataRole.UserRole, frame.id)
+            lst.addItem(item)
+            if frame.id == current:
+                lst.setCurrentItem(item)
+        if current is None:
+            lst.setCurrentRow(-1)
+        lst.blockSignals(False)
+        self.frames_caption.setText(f"Frames in this document: {len(frames)}")
+
+    def show_frame(self, frame: Frame | None, spans: Mapping[str, Span],
+                   schema: Schema | None = None) -> None:
+        self.frame = frame
+        if frame is None:
+            self.stack.setCurrentIndex(0)
+            self.add_button.setEnabled(False)
+            return
+        self.stack.setCurrentIndex(1)
+        self.roles_list.clear()
+        for role, sid, _pos in sorted(frame.roles(), key=lambda r: (ROLE_ORDER.get(r[0], 9),
+                                                                     r[2])):
+            span = spans.get(sid)
+            item = QListWidgetItem(f"{role:<8} {short(span.text, 40) if span else '?'}")
+            item.setData(Qt.ItemDataRole.UserRole, sid)
+            self.roles_list.addItem(item)
+        fdef = schema.frame(frame.type) if schema else None
+        self.attributes.set_defs(fdef.attributes if fdef else ())
+        self.attributes.set_values(frame.attributes)
+        self.frame_box.setTitle(f"Current frame: {frame.type}")
+
+    def focus_attributes(self, name: str | None = None) -> bool:
+        return self.frame is not None and self.attributes.focus_first(name)
+
+    def current_role_span(self) -> str | None:
+        item = self.roles_list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _remove_clicked(self) -> None:
+        sid = self.current_role_span()
+        if sid:
+            self.remove_role_clicked.emit(sid)
+
+    def _current_changed(self, item: QListWidgetItem | None, _prev: object) -> None:
+        self.frame_chosen.emit(item.data(Qt.ItemDataRole.UserRole) if item else "")
+
+
+def _frame_pos(frame: Frame, spans: Mapping[str, Span]) -> tuple[int, str]:
+    starts = [spans[s].start for s in frame.span_ids() if s in spans]
+    return (min(starts) if starts else 1 << 60, frame.created_at)

@@ -1,0 +1,91 @@
+"""Start the desktop app: ``annotator [--project P] [--annotator NAME]``.
+
+Opens ``--project`` or the default project (seeded with the sample articles on first
+run), takes the annotator's name from ``--annotator`` or the settings, asking once (and
+remembering the answer) when there is none, and shows the main window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from .. import home
+from ..domain.errors import AnnotatorError
+from ..paths import resources_dir
+from .dialogs import ask_annotator_name, show_error
+from .main_window import MainWindow
+from .session import AnnotationSession
+from .settings import Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annotator", description="Annotate news articles with source attribution and "
+        "stance. Run `annotator COMMAND --help` for the command line tools.")
+    parser.add_argument("--project", "-p", metavar="P",
+                        help="project file to open (default: your default project)")
+    parser.add_argument("--annotator", "-a", metavar="NAME",
+                        help="annotate as NAME this time (default: the name you gave "
+                             "on first start)")
+    return parser
+
+
+def application(argv: Sequence[str] = ()) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(["annotator", *argv])
+    app.setApplicationName("Annotator")
+    app.setOrganizationName("Annotator")
+    style = resources_dir() / "style.qss"
+    if style.is_file():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    icon = resources_dir() / "icons" / "annotator.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app  # type: ignore[return-value]
+
+
+def open_window(project_path: str | None, annotator: str | None,
+                settings: Settings | None = None) -> MainWindow | None:
+    """The main window on ``project_path`` (None: the default project), or None when the
+    project cannot be opened or no annotator name is given. Errors are shown in a box."""
+    settings = settings or Settings()
+    name = (annotator or settings.annotator).strip()
+    if not name:
+        asked = ask_annotator_name()
+        if not asked:
+            return None
+        settings.annotator = name = asked
+    try:
+        project = home.open_project(project_path)
+    except (AnnotatorError, OSError) as exc:
+        show_error(None, "Cannot open project", str(exc))
+        return None
+    try:
+        session = AnnotationSession(project, name)
+    except (AnnotatorError, ValueError) as exc:
+        project.close()
+        show_error(None, "Cannot start", str(exc))
+        return None
+    return MainWindow(session, settings)
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(list(argv))
+    app = application()
+    window = open_window(args.project, args.annotator)
+    if window is None:
+        return 1
+    window.show()
+    code = app.exec()
+    window.project.close()
+    return int(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run_gui(sys.argv[1:]))
