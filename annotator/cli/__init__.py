@@ -12,9 +12,9 @@ import sys
 from collections.abc import Sequence
 
 from ..domain.errors import AnnotatorError
-from . import importing, merge, stats
+from . import adjudicate, importing, merge, schema, stats
 
-COMMAND_MODULES = [importing, stats, merge]
+COMMAND_MODULES = [importing, stats, merge, adjudicate, schema]
 
 
 def build_parser() -> argparse.ArgumentParser:

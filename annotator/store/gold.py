@@ -114,3 +114,42 @@ def put(project: Project, records: Iterable[Provenance]) -> int:
                 "decision = excluded.decision, rationale = excluded.rationale", row)
             changed += 1
     return changed
+
+
+def change_for_items(project: Project, document_id: str,
+                     item_ids: Iterable[str]) -> GoldChange | None:
+    """The recorded decision(s) that considered any of ``item_ids``, as a GoldChange that
+    :func:`undo` can remove; None when there is none.
+
+    A frame decision takes along the gold role spans it created (same ``decided_at``).
+    Refused (:class:`ConflictError`) when a gold span to remove fills a role of a gold frame
+    that is not removed with it.
+    """
+    ids = set(item_ids)
+    records = for_document(project, document_id)
+    chosen = {p.item_id: p for p in records if ids & set(p.considered_ids)}
+    if not chosen:
+        return None
+    gold_spans = {s.id: s for s in project.spans(document_id, GOLD)}
+    gold_frames = {f.id: f for f in project.frames(document_id, GOLD)}
+    by_id = {p.item_id: p for p in records}
+    for p in list(chosen.values()):
+        frame = gold_frames.get(p.item_id)
+        if frame is None:
+            continue
+        for sid in frame.span_ids():
+            q = by_id.get(sid)
+            if q is not None and q.decided_at == p.decided_at and q.decided_by == p.decided_by:
+                chosen.setdefault(sid, q)
+    frames = tuple(gold_frames[i] for i in chosen if i in gold_frames)
+    spans = tuple(gold_spans[i] for i in chosen if i in gold_spans)
+    removed = {f.id for f in frames}
+    for f in gold_frames.values():
+        if f.id in removed:
+            continue
+        shared = [s.id for s in spans if s.id in f.span_ids()]
+        if shared:
+            raise ConflictError(f"gold span {shared[0]} fills a role of gold attribution "
+                                f"{f.id}; undo that attribution's decision first")
+    decision = next(iter(chosen.values())).decision
+    return GoldChange(document_id, decision, spans, frames, tuple(chosen.values()))

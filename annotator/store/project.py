@@ -494,6 +494,10 @@ class Project:
     def all_provenance(self) -> list[Provenance]:
         return gold.all_records(self)
 
+    def recorded_change(self, document_id: str, item_ids: Iterable[str]) -> GoldChange | None:
+        """The recorded decision on these annotator items, ready for :meth:`undo_gold`."""
+        return gold.change_for_items(self, document_id, item_ids)
+
     def put_provenance(self, records: Iterable[Provenance]) -> int:
         """Insert or overwrite provenance records (merge, import); returns rows changed."""
         return gold.put(self, records)
