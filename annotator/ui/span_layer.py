@@ -24,14 +24,14 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from annotator.domain.model import Span
 
-# Characters after which the text widget starts a new block (after sanitising, see
-# ``display_text``: "\r" and Qt's frame markers are replaced first).
-_BLOCK_BREAK = re.compile("[\n\u2029]")
-# Characters QTextDocument would treat as structure rather than text.
-_QT_SPECIAL = str.maketrans({"\r": "\n", "\ufdd0": "\ufffd", "\ufdd1": "\ufffd"})
+# Characters after which the text widget starts a new block ("\r" is shown as "\n").
+_BLOCK_BREAK = re.compile("[\n\r\u2029]")
+# Characters QTextDocument would treat as structure rather than text, and their stand-ins.
+_QT_SPECIAL = (("\r", "\n"), ("\ufdd0", "\ufffd"), ("\ufdd1", "\ufffd"))
 
 Rank = tuple[int, int, str]
 
@@ -40,16 +40,18 @@ def display_text(text: str) -> str:
     """The text the widget holds: ``text`` with the few characters Qt would reinterpret
     replaced one for one (same length, so offsets stay valid): a carriage return becomes a
     line break, Qt's frame markers U+FDD0/U+FDD1 become U+FFFD."""
-    return text.translate(_QT_SPECIAL)
+    for old, new in _QT_SPECIAL:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def block_starts(text: str) -> list[int]:
     """Code point offset where each block of ``display_text(text)`` begins."""
-    return [0] + [m.end() for m in _BLOCK_BREAK.finditer(display_text(text))]
+    return [0] + [m.end() for m in _BLOCK_BREAK.finditer(text)]
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     """The part of one span fragment inside one block."""
 
     start: int
@@ -57,6 +59,8 @@ class Piece:
     span_id: str
     rank: Rank  # smaller = more inner: (fragment length, -fragment start, span id)
 
+
+_new_piece = tuple.__new__  # builds a Piece without NamedTuple's slower Python-level __new__
 
 @dataclass(slots=True)
 class BlockLayer:
@@ -166,22 +170,31 @@ class SpanLayer:
 
     def _insert(self, span: Span) -> list[int]:
         self._spans[span.id] = span
+        starts, length, pieces = self._starts, self._length, self._pieces
+        last = len(starts) - 1
         blocks: list[int] = []
         for fs, fe in span.fragments:
-            s, e = max(0, fs), min(self._length, fe)
+            s = fs if fs > 0 else 0
+            e = fe if fe < length else length
             if e <= s:
                 continue
             rank = (fe - fs, -fs, span.id)
-            for b in range(self.block_of(s), self.block_of(e - 1) + 1):
-                bs, be = self.block_range(b)
-                ps, pe = max(s, bs), min(e, be)
-                if pe <= ps:
-                    continue
-                self._pieces.setdefault(b, []).append(Piece(ps, pe, span.id, rank))
-                self._cache.pop(b, None)
-                if not blocks or blocks[-1] != b:
+            b = bisect_right(starts, s) - 1
+            b1 = bisect_right(starts, e - 1) - 1
+            while b <= b1:
+                be = starts[b + 1] - 1 if b < last else length
+                ps = s if s > starts[b] else starts[b]
+                pe = e if e < be else be
+                if pe > ps:
+                    pieces.setdefault(b, []).append(_new_piece(Piece, (ps, pe, span.id, rank)))
                     blocks.append(b)
-        self._blocks_of[span.id] = sorted(set(blocks))
+                b += 1
+        blocks = sorted(set(blocks)) if len(span.fragments) > 1 else blocks
+        self._blocks_of[span.id] = blocks
+        cache = self._cache
+        if cache:
+            for b in blocks:
+                cache.pop(b, None)
         return blocks
 
 

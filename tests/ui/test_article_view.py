@@ -395,3 +395,77 @@ def test_point_helper_is_inside_viewport(view):
     view.set_document(doc_of("abc"), [], COLOURS)
     assert view.text_edit.viewport().rect().contains(point_of(view, 1))
     assert isinstance(QPointF(point_of(view, 1)), QPointF)
+
+
+def test_label_keys_reach_the_window_while_the_text_has_focus(view, qtbot):
+    """Digits typed over the read-only text are not swallowed: window shortcuts fire."""
+    from PySide6.QtGui import QAction, QKeySequence
+
+    view.set_document(doc_of(NESTED), [], COLOURS)
+    fired: list[str] = []
+    action = QAction("tag", view)
+    action.setShortcut(QKeySequence("1"))
+    action.triggered.connect(lambda: fired.append("1"))
+    view.addAction(action)
+    view.activateWindow()
+    view.text_edit.setFocus()
+    qtbot.waitUntil(view.text_edit.hasFocus, timeout=1000)
+    view.set_selection(0, 2)
+    qtbot.keyClick(view.text_edit, Qt.Key.Key_1)
+    assert fired == ["1"]
+    assert view.text_edit.toPlainText() == NESTED  # and nothing was typed
+
+
+def _pixel_above_glyphs(view: ArticleView, offset: int):
+    image = view.text_edit.viewport().grab().toImage()
+    cursor = QTextCursor(view.text_edit.document())
+    cursor.setPosition(view.text_edit.omap.to_u16(offset) + 1)
+    top = view.text_edit.cursorRect(cursor).top() + 1
+    return image.pixelColor(point_of(view, offset).x(), top)
+
+
+def test_highlighted_and_selected_spans_are_emphasised(view):
+    text = "alpha beta gamma delta"
+    spans = [span("b", text, "SOURCE", find(text, "beta")),
+             span("g", text, "SOURCE", find(text, "gamma"))]
+    view.set_document(doc_of(text), spans, COLOURS)
+    plain = _pixel_above_glyphs(view, text.index("gamma"))
+    view.highlight_spans(["g"])
+    strong = _pixel_above_glyphs(view, text.index("gamma"))
+    assert strong.lightness() < plain.lightness() < 255
+    assert _pixel_above_glyphs(view, text.index("beta")) == plain
+    view.highlight_spans([])
+    view.select_span("b", scroll=False)
+    assert _pixel_above_glyphs(view, text.index("beta")).lightness() < plain.lightness()
+
+
+def test_nested_spans_each_get_an_underline_lane(view):
+    text = "said that the talks had failed today"
+    outer = find(text, "that the talks had failed")
+    inner = find(text, "talks")
+    view.set_document(doc_of(text), [span("o", text, "CONTENT", outer),
+                                     span("i", text, "CUE", inner)], COLOURS)
+    image = view.text_edit.viewport().grab().toImage()
+    x_inner = point_of(view, text.index("alks")).x()
+    x_outer = point_of(view, text.index("hat")).x()
+    x_none = point_of(view, text.index("oday")).x()
+    edit = view.text_edit
+    line = edit.document().firstBlock().layout().lineAt(0)
+    y0 = int(edit.document().firstBlock().layout().position().y() - edit.verticalScrollBar().value()
+             + line.ascent() + line.descent())
+    column = range(y0, y0 + 12)
+
+    def coloured_rows(x: int) -> int:
+        return sum(1 for y in column if image.pixelColor(x, y).saturation() > 80)
+
+    assert coloured_rows(x_none) == 0
+    assert coloured_rows(x_outer) > 0
+    assert coloured_rows(x_inner) > coloured_rows(x_outer)  # two lanes under "talks"
+
+
+def test_text_is_read_only_and_selectable_by_keyboard(view):
+    flags = view.text_edit.textInteractionFlags()
+    assert view.text_edit.isReadOnly()
+    assert flags & Qt.TextInteractionFlag.TextSelectableByMouse
+    assert flags & Qt.TextInteractionFlag.TextSelectableByKeyboard
+    assert not flags & Qt.TextInteractionFlag.TextEditable
