@@ -1,0 +1,487 @@
+"""Canonical JSONL: one line per (document, annotator) layer; the lossless project format.
+
+Each line is one JSON object with sorted keys and compact separators (non-ASCII kept)::
+
+    annotator    layer owner ("gold" for the adjudicated layer); null on a bare-document line
+    author, document_id, meta, paragraphs ([[start, end], ...]), published, source,
+    text (verbatim: every offset points into it), text_sha256, title
+    format       "annotator/1"
+    frames       [{attributes, contents: [span ids], created_at, cue: span id | null, id,
+                   parent: frame id | null, sources: [span ids], type, updated_at}]
+    provenance   gold lines: the adjudication records of the document (else [])
+    schema       the project's whole annotation schema (its name and version included)
+    spans        [{attributes, created_at, end, fragments: [[start, end], ...], id, label,
+                   note, origin, start, text, updated_at}]
+    status       todo | in progress | done; null on a bare-document line
+
+Offsets are Unicode code points, half-open. Documents come in project order, layers of a
+document by annotator name, spans by (start, end, id), frames by (created_at, id), so an
+export is deterministic: canonical JSONL imported into an empty project and exported
+again is byte-identical. A layer is written when it has spans, frames or a status other
+than todo; an unfiltered export adds one bare line (annotator null) for each document no
+layer touches, so that unannotated documents survive the round trip. Not carried: the
+target registry, annotators without any layer, and window/UI state.
+
+:func:`write_canonical` streams (one document's rows in memory at a time).
+:func:`iter_canonical` / :func:`read_canonical` parse and validate every field, raising
+:class:`InputError` with ``file:line``. :func:`import_canonical` streams a file into a
+project in one transaction (rules in :mod:`annotator.formats.layers`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from json.encoder import encode_basestring
+from pathlib import Path
+from typing import IO, Any
+
+from ..domain.errors import AnnotatorError, InputError, SchemaError
+from ..domain.model import (
+    GOLD,
+    ORIGINS,
+    STATUSES,
+    AnnotatedDocument,
+    Document,
+    Frame,
+    Span,
+    fragment_text,
+    normalise_fragments,
+    sha256_text,
+)
+from ..domain.provenance import Provenance
+from ..domain.schema import Schema, parse_schema
+from ..store import rows
+from ..store.project import Project
+from ..store.streaming import count_documents, iter_export_layers
+from .layers import AnnotationImportReport, LayerWriter
+
+FORMAT_TAG = "annotator/1"
+
+# progress(done, total) -> False to cancel
+Progress = Callable[[int, int], bool]
+
+
+class Cancelled(AnnotatorError):
+    """The user cancelled; nothing was written."""
+
+
+def dumps(value: Any) -> str:
+    """The canonical JSON text of a value (what every line is made of)."""
+    return rows.dumps(value)
+
+
+@dataclass
+class ExportReport:
+    lines: int = 0
+    documents: int = 0
+    spans: int = 0
+    frames: int = 0
+
+    def summary(self) -> str:
+        return (f"{self.lines} line(s): {self.documents} document(s), {self.spans} span(s), "
+                f"{self.frames} frame(s)")
+
+
+# ------------------------------------------------------------------------------ writing
+def selected_annotators(annotators: Iterable[str] | None, gold: bool) -> list[str] | None:
+    """``--annotator A... [--gold]``: the layers to export; None means every layer."""
+    names = set(annotators or ())
+    if gold:
+        names.add(GOLD)
+    return sorted(names) if names else None
+
+
+def write_canonical(project: Project, out: str | Path | IO[str],
+                    annotators: Iterable[str] | None = None, gold: bool = False,
+                    status: str | None = None, progress: Progress | None = None,
+                    ) -> ExportReport:
+    """Write canonical JSONL to a path (atomically: a temporary file renamed on success)
+    or to an open text stream. ``annotators``/``gold``/``status`` filter the layers; an
+    unfiltered export also writes bare lines for unannotated documents."""
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+    if not isinstance(out, (str, Path)):
+        return _write(project, out, annotators, gold, status, progress)
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            report = _write(project, fh, annotators, gold, status, progress)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return report
+
+
+def _write(project: Project, fh: IO[str], annotators: Iterable[str] | None, gold: bool,
+           status: str | None, progress: Progress | None) -> ExportReport:
+    names = selected_annotators(annotators, gold)
+    schema_json = dumps(project.schema.raw)
+    provenance: dict[str, list[dict[str, Any]]] = {}
+    if names is None or GOLD in names:
+        for rec in project.all_provenance():
+            provenance.setdefault(rec.document_id, []).append(rec.to_json())
+    total = count_documents(project) if progress else 0
+    report = ExportReport()
+    enc = encode_basestring
+    last_doc: str | None = None
+    head = tail = body = end = ""
+    write = fh.write
+    for raw in iter_export_layers(project, names, status,
+                                  bare_documents=names is None and status is None):
+        d = raw.document
+        if d["id"] != last_doc:
+            if progress and progress(report.documents, total) is False:
+                raise Cancelled("export cancelled; nothing was written")
+            last_doc = d["id"]
+            report.documents += 1
+            head = f',"author":{enc(d["author"])},"document_id":{enc(d["id"])}'
+            tail = f',"meta":{d["meta"]},"paragraphs":{d["paragraphs"]}'
+            body = (f',"published":{enc(d["published"])},"schema":{schema_json},'
+                    f'"source":{enc(d["source"])}')
+            end = (f',"text":{enc(d["text"])},"text_sha256":{enc(d["text_sha256"])},'
+                   f'"title":{enc(d["title"])}}}\n')
+        ann = "null" if raw.annotator is None else enc(raw.annotator)
+        prov = dumps(provenance.get(d["id"], [])) if raw.annotator == GOLD else "[]"
+        write(f'{{"annotator":{ann}{head},"format":"{FORMAT_TAG}","frames":{raw.frames_json}'
+              f'{tail},"provenance":{prov}{body},"spans":{raw.spans_json},'
+              f'"status":{"null" if raw.status is None else enc(raw.status)}{end}')
+        report.lines += 1
+        report.spans += raw.n_spans
+        report.frames += raw.n_frames
+    if progress:
+        progress(total, total)
+    return report
+
+
+# ------------------------------------------------------------------------------ reading
+@dataclass
+class CanonicalRecord:
+    """One parsed line. ``layer`` is None on a bare-document line."""
+
+    line: int
+    document: Document
+    layer: AnnotatedDocument | None
+    schema: Schema | None
+    provenance: list[Provenance] = field(default_factory=list)
+    offset: int = 0  # bytes of the file read up to the end of this line
+
+
+LINE_KEYS = {"annotator", "author", "document_id", "format", "frames", "meta", "paragraphs",
+             "provenance", "published", "schema", "source", "spans", "status", "text",
+             "text_sha256", "title"}
+REQUIRED_KEYS = ("document_id", "text", "annotator", "spans")
+SPAN_KEYS = {"attributes", "created_at", "end", "fragments", "id", "label", "note", "origin",
+             "start", "text", "updated_at"}
+FRAME_KEYS = {"attributes", "contents", "created_at", "cue", "id", "parent", "sources", "type",
+              "updated_at"}
+
+
+def looks_canonical(obj: Any) -> bool:
+    """True for a parsed line that is canonical JSONL (used by format detection)."""
+    return isinstance(obj, dict) and (
+        obj.get("format") == FORMAT_TAG
+        or {"document_id", "annotator", "spans", "text"} <= obj.keys())
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+class _Line:
+    """Validation helpers bound to one line (every error names file:line)."""
+
+    def __init__(self, path: str, lineno: int) -> None:
+        self.path, self.lineno = path, lineno
+
+    def fail(self, message: str) -> InputError:
+        return InputError(self.path, self.lineno, message)
+
+    def get(self, obj: dict[str, Any], key: str, typ: type | tuple[type, ...], what: str,
+            default: Any = None, required: bool = False) -> Any:
+        if key not in obj:
+            if required:
+                raise self.fail(f'{what}: missing "{key}"')
+            return default
+        v = obj[key]
+        if not isinstance(v, typ) or isinstance(v, bool) and typ is not bool:
+            names = {str: "a string", dict: "an object", list: "a list", int: "an integer"}
+            tname = names.get(typ, " or ".join(names.get(t, "null") for t in typ)
+                              if isinstance(typ, tuple) else str(typ))
+            raise self.fail(f'{what}: "{key}" must be {tname}, got {type(v).__name__}')
+        return v
+
+    def offsets(self, value: Any, what: str, length: int) -> tuple[tuple[int, int], ...]:
+        if not isinstance(value, list) or not value:
+            raise self.fail(f"{what} must be a non-empty list of [start, end] pairs")
+        out = []
+        for pair in value:
+            if (not isinstance(pair, list) or len(pair) != 2
+                    or not _is_int(pair[0]) or not _is_int(pair[1])):
+                raise self.fail(f"{what}: {json.dumps(pair)} is not a [start, end] pair "
+                                "of integers")
+            s, e = pair
+            if not 0 <= s < e <= length:
+                raise self.fail(f"{what}: offsets [{s}, {e}) are outside the text "
+                                f"(0..{length}) or empty")
+            out.append((s, e))
+        return tuple(out)
+
+
+def _parse_line(obj: Any, path: str, lineno: int) -> CanonicalRecord:
+    v = _Line(path, lineno)
+    if not isinstance(obj, dict):
+        raise v.fail("each line must be a JSON object")
+    unknown = sorted(obj.keys() - LINE_KEYS)
+    if unknown:
+        raise v.fail(f"unknown key(s) {', '.join(unknown)} (is this canonical JSONL?)")
+    for key in REQUIRED_KEYS:
+        if key not in obj:
+            raise v.fail(f'missing "{key}"')
+    if obj.get("format", FORMAT_TAG) != FORMAT_TAG:
+        raise v.fail(f"unsupported format {obj['format']!r}; this version reads {FORMAT_TAG}")
+    doc_id = v.get(obj, "document_id", str, "document")
+    if not doc_id:
+        raise v.fail('"document_id" is empty')
+    text = v.get(obj, "text", str, "document")
+    sha = v.get(obj, "text_sha256", str, "document", "")
+    if sha and sha != sha256_text(text):
+        raise v.fail(f"document {doc_id}: text_sha256 does not match the text")
+    paragraphs = v.get(obj, "paragraphs", list, "document", None)
+    paras = (v.offsets(paragraphs, f"document {doc_id} paragraphs", len(text))
+             if paragraphs else ())
+    document = Document(id=doc_id, text=text, title=v.get(obj, "title", str, "document", ""),
+                        author=v.get(obj, "author", str, "document", ""),
+                        published=v.get(obj, "published", str, "document", ""),
+                        source=v.get(obj, "source", str, "document", ""),
+                        paragraphs=paras, meta=v.get(obj, "meta", dict, "document", {}),
+                        text_sha256=sha256_text(text) if not sha else sha)
+    schema = None
+    if obj.get("schema") is not None:
+        try:
+            schema = parse_schema(v.get(obj, "schema", dict, "line"), f"{path}:{lineno} schema")
+        except SchemaError as exc:
+            raise v.fail(f"bad schema: {exc.message}") from None
+    annotator = v.get(obj, "annotator", (str, type(None)), "line")
+    spans_raw = v.get(obj, "spans", list, "line")
+    frames_raw = v.get(obj, "frames", list, "line", [])
+    prov_raw = v.get(obj, "provenance", list, "line", [])
+    if annotator is None:
+        if spans_raw or frames_raw or prov_raw or obj.get("status") is not None:
+            raise v.fail("a line without an annotator can hold no spans, frames or status")
+        return CanonicalRecord(lineno, document, None, schema)
+    if not annotator.strip():
+        raise v.fail('"annotator" is empty')
+    status = v.get(obj, "status", str, "line", "todo")
+    if status not in STATUSES:
+        raise v.fail(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+    spans = [_parse_span(v, s, document, annotator, schema) for s in spans_raw]
+    ids: set[str] = set()
+    for s in spans:
+        if s.id in ids:
+            raise v.fail(f"duplicate span id {s.id!r}")
+        ids.add(s.id)
+    frames = [_parse_frame(v, f, document, annotator, ids, schema) for f in frames_raw]
+    _check_frame_graph(v, frames)
+    provenance = []
+    for p in prov_raw:
+        try:
+            provenance.append(Provenance.from_json(p))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise v.fail(f"bad provenance record: {exc}") from None
+    layer = AnnotatedDocument(document, annotator, status, spans, frames)
+    return CanonicalRecord(lineno, document, layer, schema, provenance)
+
+
+def _parse_span(v: _Line, s: Any, doc: Document, annotator: str,
+                schema: Schema | None) -> Span:
+    if not isinstance(s, dict):
+        raise v.fail("every span must be a JSON object")
+    sid = v.get(s, "id", str, "span", required=True)
+    what = f"span {sid}"
+    unknown = sorted(s.keys() - SPAN_KEYS)
+    if unknown:
+        raise v.fail(f"{what}: unknown key(s) {', '.join(unknown)}")
+    if not sid:
+        raise v.fail("a span has an empty id")
+    label = v.get(s, "label", str, what, required=True)
+    if schema is not None and schema.label(label) is None:
+        raise v.fail(f"{what}: label {label!r} is not in the line's schema {schema.name}")
+    if "fragments" in s:
+        frs = v.offsets(s["fragments"], f"{what} fragments", len(doc.text))
+    else:
+        frs = v.offsets([[s.get("start"), s.get("end")]], what, len(doc.text))
+    if normalise_fragments(frs) != frs:
+        raise v.fail(f"{what}: fragments must be sorted and must not overlap or touch")
+    for key, want in (("start", frs[0][0]), ("end", frs[-1][1])):
+        if key in s and (not _is_int(s[key]) or s[key] != want):
+            raise v.fail(f"{what}: {key} {s[key]!r} does not match its fragments ({want})")
+    covered = fragment_text(doc.text, frs)
+    text = v.get(s, "text", str, what, covered)
+    if text != covered:
+        raise v.fail(f"{what}: text {text!r} differs from the document text at its offsets "
+                     f"{covered!r}")
+    origin = v.get(s, "origin", str, what, "imported")
+    if origin not in ORIGINS:
+        raise v.fail(f"{what}: unknown origin {origin!r}; expected one of {', '.join(ORIGINS)}")
+    created = v.get(s, "created_at", str, what, "")
+    return Span(id=sid, document_id=doc.id, annotator=annotator, label=label, fragments=frs,
+                text=text, attributes=v.get(s, "attributes", dict, what, {}),
+                note=v.get(s, "note", str, what, ""), origin=origin, created_at=created,
+                updated_at=v.get(s, "updated_at", str, what, created))
+
+
+def _parse_frame(v: _Line, f: Any, doc: Document, annotator: str, span_ids: set[str],
+                 schema: Schema | None) -> Frame:
+    if not isinstance(f, dict):
+        raise v.fail("every frame must be a JSON object")
+    fid = v.get(f, "id", str, "frame", required=True)
+    what = f"frame {fid}"
+    unknown = sorted(f.keys() - FRAME_KEYS)
+    if unknown:
+        raise v.fail(f"{what}: unknown key(s) {', '.join(unknown)}")
+    if not fid:
+        raise v.fail("a frame has an empty id")
+    ftype = v.get(f, "type", str, what, "ATTRIBUTION")
+    if schema is not None and schema.frames and schema.frame(ftype) is None:
+        raise v.fail(f"{what}: frame type {ftype!r} is not in the line's schema {schema.name}")
+    cue = v.get(f, "cue", (str, type(None)), what)
+    sources = v.get(f, "sources", list, what, [])
+    contents = v.get(f, "contents", list, what, [])
+    for role, ids in (("cue", [cue] if cue is not None else []), ("sources", sources),
+                      ("contents", contents)):
+        for sid in ids:
+            if not isinstance(sid, str):
+                raise v.fail(f"{what}: {role} must hold span ids (strings), got {sid!r}")
+            if sid not in span_ids:
+                raise v.fail(f"{what}: {role} names span {sid!r}, which is not in this layer")
+    members = [*([cue] if cue else []), *sources, *contents]
+    if len(set(members)) != len(members):
+        raise v.fail(f"{what}: a span fills more than one role")
+    created = v.get(f, "created_at", str, what, "")
+    return Frame(id=fid, document_id=doc.id, annotator=annotator, type=ftype, cue=cue,
+                 sources=tuple(sources), contents=tuple(contents),
+                 parent_id=v.get(f, "parent", (str, type(None)), what),
+                 attributes=v.get(f, "attributes", dict, what, {}), created_at=created,
+                 updated_at=v.get(f, "updated_at", str, what, created))
+
+
+def _check_frame_graph(v: _Line, frames: list[Frame]) -> None:
+    by_id: dict[str, Frame] = {}
+    for f in frames:
+        if f.id in by_id:
+            raise v.fail(f"duplicate frame id {f.id!r}")
+        by_id[f.id] = f
+    for f in frames:
+        seen = {f.id}
+        p = f.parent_id
+        while p is not None:
+            if p not in by_id:
+                raise v.fail(f"frame {f.id}: parent {p!r} is not a frame in this layer")
+            if p in seen:
+                raise v.fail(f"frame {f.id}: its parents form a cycle")
+            seen.add(p)
+            p = by_id[p].parent_id
+
+
+def iter_canonical(path: str | Path) -> Iterator[CanonicalRecord]:
+    """Parse and validate line by line (streaming). Checks inside a line and across lines:
+    one line per (document, annotator); a document id always names the same text."""
+    path = Path(path)
+    name = str(path)
+    texts: dict[str, tuple[str, int]] = {}
+    layers: dict[tuple[str, str], int] = {}
+    any_line = False
+    offset = 0
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise InputError(name, None, f"cannot read: {exc.strerror}") from None
+    with fh:
+        for lineno, raw in enumerate(fh, 1):
+            offset += len(raw)
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(name, lineno, f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})"
+                                 ) from None
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(name, lineno, f"invalid JSON: {exc.msg} (column {exc.colno})"
+                                 ) from None
+            rec = _parse_line(obj, name, lineno)
+            rec.offset = offset
+            any_line = True
+            doc = rec.document
+            first = texts.setdefault(doc.id, (doc.text_sha256, lineno))
+            if first[0] != doc.text_sha256:
+                raise InputError(name, lineno, f"document {doc.id} has different text than "
+                                 f"on line {first[1]}")
+            if rec.layer is not None:
+                key = (doc.id, rec.layer.annotator)
+                if key in layers:
+                    raise InputError(name, lineno, f"a second line for document {doc.id} and "
+                                     f"annotator {key[1]} (first on line {layers[key]})")
+                layers[key] = lineno
+            yield rec
+    if not any_line:
+        raise InputError(name, 1, "the file holds no lines")
+
+
+def read_canonical(path: str | Path) -> list[AnnotatedDocument]:
+    """Every layer in the file (bare-document lines are left out), fully validated.
+    Span and frame ids must be unique in the whole file."""
+    out: list[AnnotatedDocument] = []
+    ids: dict[str, int] = {}
+    for rec in iter_canonical(path):
+        if rec.layer is None:
+            continue
+        for item in (*rec.layer.spans, *rec.layer.frames):
+            if item.id in ids:
+                raise InputError(str(path), rec.line, f"id {item.id!r} is used again (first "
+                                 f"on line {ids[item.id]})")
+            ids[item.id] = rec.line
+        out.append(rec.layer)
+    return out
+
+
+# ------------------------------------------------------------------------------ importing
+def import_canonical(project: Project, path: str | Path, *, annotator: str | None = None,
+                     add_labels: bool = False, progress: Progress | None = None,
+                     ) -> AnnotationImportReport:
+    """Stream a canonical file into ``project`` in one transaction (all or nothing).
+
+    ``annotator`` imports every layer under that name. ``progress(bytes_read, size)``.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(str(path), None, f"cannot read: {exc.strerror}") from None
+    with project.transaction():
+        writer = LayerWriter(project, path, add_labels=add_labels, rename_to=annotator)
+        for rec in iter_canonical(path):
+            if progress and progress(rec.offset, size) is False:
+                raise Cancelled("import cancelled; nothing was imported")
+            if rec.schema is not None:
+                writer.offer_schema(rec.schema, rec.line)
+            if rec.layer is None:
+                writer.document(rec.document, rec.line)
+            else:
+                writer.layer(rec.layer, rec.line)
+                writer.provenance(rec.provenance)
+        report = writer.finish()
+    if progress:
+        progress(size, size)
+    return report

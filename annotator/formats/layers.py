@@ -1,0 +1,214 @@
+"""Writing parsed documents and annotation layers into a project: the one import sink.
+
+Every annotation reader (canonical JSONL, brat, doccano, Label Studio, Prodigy) turns its
+input into :class:`Document` s and :class:`AnnotatedDocument` layers and hands them to a
+:class:`LayerWriter`, inside one ``project.transaction()``: any error raised while the
+import runs rolls everything back, so a project is never half-imported.
+
+Rules (stated in the README):
+
+* A document whose id and text the project already holds is skipped; an id the project
+  uses for different text is refused; a text the project holds under another id is
+  matched to that document (the layer lands on it; the report says so).
+* Labels must be in the project's schema; with ``add_labels`` the unknown ones are added
+  (``Schema.with_labels``) at the end of the import. Unknown frame types are refused.
+* A file carrying its schema (canonical JSONL) that differs from the project's: an empty
+  project (no documents) takes the file's schema, so that the round trip is exact; a
+  project with documents keeps its own and checks labels against it (noted in the report).
+* Each layer replaces the project's layer of that (document, annotator) as a whole
+  (``Project.replace_layer``); identical layers count as unchanged. ``rename_to`` imports
+  every layer under one annotator name (refused if two layers of a document would merge).
+* Span and frame ids must be new to the project (or belong to the layer being replaced).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..domain.errors import ConflictError, InputError, NotFoundError
+from ..domain.model import AnnotatedDocument, Document
+from ..domain.provenance import Provenance
+from ..domain.schema import Schema
+from ..store.project import Project
+from ..store.rows import dumps
+
+
+@dataclass
+class AnnotationImportReport:
+    documents_added: list[str] = field(default_factory=list)
+    documents_skipped: list[str] = field(default_factory=list)
+    documents_matched: list[tuple[str, str]] = field(default_factory=list)  # (file id, ours)
+    layers_written: int = 0
+    layers_unchanged: int = 0
+    spans: int = 0
+    frames: int = 0
+    labels_added: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"documents added: {len(self.documents_added)}",
+               f"documents already present: {len(self.documents_skipped)}",
+               f"layers written: {self.layers_written} ({self.spans} spans, "
+               f"{self.frames} frames)",
+               f"layers unchanged: {self.layers_unchanged}"]
+        for theirs, ours in self.documents_matched:
+            out.append(f"document {theirs} matched project document {ours} by its text")
+        if self.labels_added:
+            out.append(f"labels added to the schema: {', '.join(self.labels_added)}")
+        return out + self.notes
+
+    def summary(self) -> str:
+        return "; ".join(self.lines()[:4])
+
+
+class LayerWriter:
+    """Feeds documents and layers into ``project``; call inside ``project.transaction()``."""
+
+    def __init__(self, project: Project, path: str | Path, *, add_labels: bool = False,
+                 rename_to: str | None = None) -> None:
+        self.project = project
+        self.path = str(path)
+        self.add_labels = add_labels
+        self.rename_to = rename_to
+        self.schema: Schema = project.schema
+        self.empty = project.count_documents() == 0
+        self.report = AnnotationImportReport()
+        self._file_schema: tuple[str, int] | None = None  # (json, first line)
+        self._adopt: Schema | None = None
+        self._docs: dict[str, tuple[str, str]] = {}  # file id -> (sha, project id)
+        self._layers: dict[tuple[str, str], int] = {}
+        self._new_labels: list[str] = []
+        self._provenance: list[Provenance] = []
+
+    def fail(self, line: int | None, message: str) -> InputError:
+        return InputError(self.path, line, message)
+
+    # -------------------------------------------------------------- schema
+    def offer_schema(self, schema: Schema, line: int) -> None:
+        """The schema a canonical line carries (see the module rules)."""
+        text = dumps(schema.raw)
+        if self._file_schema is not None:
+            if text != self._file_schema[0]:
+                raise self.fail(line, f"schema differs from the one on line "
+                                f"{self._file_schema[1]}; export one project per file")
+            return
+        self._file_schema = (text, line)
+        if text == dumps(self.project.schema.raw):
+            return
+        if self.empty:
+            self._adopt = self.schema = schema
+            self.report.notes.append(f"the empty project takes the file's schema "
+                                     f"{schema.name} v{schema.version}")
+        else:
+            ours = self.project.schema
+            self.report.notes.append(
+                f"the file was made with schema {schema.name} v{schema.version}; the project "
+                f"keeps its schema {ours.name} v{ours.version} and labels were checked "
+                "against it")
+
+    # -------------------------------------------------------------- documents
+    def document(self, doc: Document, line: int) -> str:
+        """Add ``doc`` unless present; returns the project's id for it."""
+        seen = self._docs.get(doc.id)
+        if seen is not None:
+            if seen[0] != doc.text_sha256:
+                raise self.fail(line, f"document {doc.id} appears again with different text")
+            return seen[1]
+        try:
+            existing: Document | None = self.project.document(doc.id)
+        except NotFoundError:
+            existing = None
+        if existing is not None:
+            if existing.text_sha256 != doc.text_sha256:
+                raise self.fail(line, f"document {doc.id} is already in the project with "
+                                "different text; refusing to replace it")
+            target = doc.id
+            self.report.documents_skipped.append(doc.id)
+        else:
+            other = self.project.document_by_hash(doc.text_sha256)
+            if other is not None:
+                target = other
+                self.report.documents_matched.append((doc.id, other))
+            else:
+                try:
+                    self.project.add_documents([doc])
+                except ConflictError as exc:
+                    raise self.fail(line, str(exc)) from None
+                target = doc.id
+                self.report.documents_added.append(doc.id)
+        self._docs[doc.id] = (doc.text_sha256, target)
+        return target
+
+    # -------------------------------------------------------------- layers
+    def layer(self, layer: AnnotatedDocument, line: int,
+              span_lines: dict[str, int] | None = None) -> bool:
+        """Check labels, add the document if needed, replace the layer. True if written."""
+        doc_id = self.document(layer.document, line)
+        for span in layer.spans:
+            if self.schema.label(span.label) is None:
+                if not self.add_labels:
+                    where = (span_lines or {}).get(span.id, line)
+                    raise self.fail(where, f"unknown label {span.label!r}: not in the schema "
+                                    f"{self.schema.name} (use --add-labels to add it)")
+                if span.label not in self._new_labels:
+                    self._new_labels.append(span.label)
+        for frame in layer.frames:
+            if self.schema.frames and self.schema.frame(frame.type) is None:
+                raise self.fail(line, f"frame type {frame.type!r} is not in the schema "
+                                f"{self.schema.name}")
+        annotator = self.rename_to or layer.annotator
+        key = (doc_id, annotator)
+        if key in self._layers:
+            raise self.fail(line, f"a second layer for document {doc_id} and annotator "
+                            f"{annotator} (first on line {self._layers[key]})")
+        self._layers[key] = line
+        if doc_id != layer.document.id or annotator != layer.annotator:
+            layer = _relabel(layer, self.project.document(doc_id), annotator)
+        try:
+            written = self.project.replace_layer(layer)
+        except sqlite3.IntegrityError as exc:
+            raise self.fail(line, f"an id in this layer is already used by another "
+                            f"document or annotator ({self._clash(layer) or exc})") from None
+        except ConflictError as exc:
+            raise self.fail(line, str(exc)) from None
+        if written:
+            self.report.layers_written += 1
+            self.report.spans += len(layer.spans)
+            self.report.frames += len(layer.frames)
+        else:
+            self.report.layers_unchanged += 1
+        return written
+
+    def _clash(self, layer: AnnotatedDocument) -> str:
+        for table, items in (("spans", layer.spans), ("frames", layer.frames)):
+            for item in items:
+                r = self.project._q(f"SELECT document_id, annotator FROM {table} "
+                                    "WHERE id = ?", (item.id,))
+                if r and (r[0][0], r[0][1]) != (item.document_id, item.annotator):
+                    return (f"{table[:-1]} id {item.id!r} belongs to document {r[0][0]}, "
+                            f"annotator {r[0][1]}")
+        return ""
+
+    def provenance(self, records: list[Provenance]) -> None:
+        self._provenance += records
+
+    def finish(self) -> AnnotationImportReport:
+        """Last writes of the import: new labels, adopted schema, provenance."""
+        schema = self._adopt
+        if self._new_labels:
+            schema = (schema or self.schema).with_labels(self._new_labels)
+            self.report.labels_added = list(self._new_labels)
+        if schema is not None:
+            self.project.set_schema(schema)
+        if self._provenance:
+            self.project.put_provenance(self._provenance)
+        return self.report
+
+
+def _relabel(layer: AnnotatedDocument, doc: Document, annotator: str) -> AnnotatedDocument:
+    return AnnotatedDocument(
+        doc, annotator, layer.status,
+        [replace(s, document_id=doc.id, annotator=annotator) for s in layer.spans],
+        [replace(f, document_id=doc.id, annotator=annotator) for f in layer.frames])
