@@ -9,12 +9,15 @@ found, the line. Stdlib only.
 from __future__ import annotations
 
 import json
+import json.decoder
+import json.scanner
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import SchemaError
+from .errors import InputError, SchemaError
+from .text import decode_utf8
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 ATTRIBUTE_KINDS = ("choice", "text", "target")
@@ -93,29 +96,62 @@ class Schema:
         return parse_schema(raw, "<schema>")
 
 
-def _line_of(raw_text: str, needle: str) -> int | None:
+def _line_of(raw_text: str, needle: str, nth: int = 1) -> int | None:
     for i, line in enumerate(raw_text.splitlines(), 1):
         if needle in line:
-            return i
+            nth -= 1
+            if nth == 0:
+                return i
     return None
 
 
 def load_schema(path: str | Path) -> Schema:
     path = Path(path)
     try:
-        raw_text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SchemaError(str(path), None, f"cannot read schema: {exc}") from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SchemaError(str(path), None, f"cannot read schema: {exc.strerror}") from None
     try:
-        data = json.loads(raw_text)
+        raw_text = decode_utf8(data, str(path))
+    except InputError as exc:
+        raise SchemaError(exc.path, exc.line, exc.message) from None
+    if not raw_text.strip():
+        raise SchemaError(str(path), 1, "the schema file is empty")
+    try:
+        parsed = _loads_unique_keys(raw_text, str(path))
     except json.JSONDecodeError as exc:
         raise SchemaError(str(path), exc.lineno, f"invalid JSON: {exc.msg}") from None
-    return parse_schema(data, str(path), raw_text)
+    except RecursionError:
+        raise SchemaError(str(path), None, "invalid JSON: nested too deeply") from None
+    return parse_schema(parsed, str(path), raw_text)
+
+
+def _loads_unique_keys(raw_text: str, path: str) -> Any:
+    """``json.loads`` that refuses an object holding the same key twice (plain json keeps the
+    last one silently, so a typo'd schema would lose a definition without a word)."""
+    decoder = json.JSONDecoder()
+
+    def parse_object(s_and_end: tuple[str, int], strict: bool, scan_once: Any,
+                     object_hook: Any, object_pairs_hook: Any, memo: Any = None) -> Any:
+        text, start = s_and_end
+        pairs, end = json.decoder.JSONObject(s_and_end, strict, scan_once, None, list, memo)
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                line = text.count("\n", 0, start) + 1
+                raise SchemaError(path, line, f'the object starting on this line has the key '
+                                  f'"{key}" twice')
+            seen.add(key)
+        return dict(pairs), end
+
+    decoder.parse_object = parse_object  # type: ignore[assignment]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    return decoder.decode(raw_text)
 
 
 def parse_schema(data: Any, path: str = "<schema>", raw_text: str = "") -> Schema:
-    def fail(msg: str, needle: str | None = None) -> SchemaError:
-        return SchemaError(path, _line_of(raw_text, needle) if needle else None, msg)
+    def fail(msg: str, needle: str | None = None, nth: int = 1) -> SchemaError:
+        return SchemaError(path, _line_of(raw_text, needle, nth) if needle else None, msg)
 
     if not isinstance(data, dict):
         raise fail("a schema must be a JSON object")
@@ -145,7 +181,7 @@ def parse_schema(data: Any, path: str = "<schema>", raw_text: str = "") -> Schem
         if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][\w\-]*", name):
             raise fail(f"label #{i + 1} has an invalid name {name!r}", needle)
         if name in names:
-            raise fail(f"duplicate label {name}", needle)
+            raise fail(f"duplicate label {name}", needle, 2)
         if not isinstance(key, str) or len(key) > 1:
             raise fail(f"label {name}: key must be one character, got {key!r}", needle)
         if key and key in keys:
@@ -159,14 +195,21 @@ def parse_schema(data: Any, path: str = "<schema>", raw_text: str = "") -> Schem
                                _attributes(item.get("attributes", []), f"label {name}", fail)))
 
     frames: list[FrameDef] = []
+    if not isinstance(data.get("frames", []) or [], list):
+        raise fail('"frames" must be a list', '"frames"')
     for i, item in enumerate(data.get("frames", []) or []):
         if not isinstance(item, dict) or not isinstance(item.get("type"), str):
             raise fail(f'frame #{i + 1} needs a "type"')
         ftype = item["type"]
         roles: list[RoleDef] = []
+        if not isinstance(item.get("roles", []), list):
+            raise fail(f'frame {ftype}: "roles" must be a list', f'"{ftype}"')
         for role in item.get("roles", []):
             if not isinstance(role, dict) or "name" not in role or "label" not in role:
                 raise fail(f'frame {ftype}: every role needs "name" and "label"', f'"{ftype}"')
+            if not isinstance(role["name"], str) or not isinstance(role["label"], str):
+                raise fail(f'frame {ftype}: a role\'s "name" and "label" must be strings',
+                           f'"{role["name"]}"' if isinstance(role["name"], str) else None)
             if role["label"] not in names:
                 raise fail(f"frame {ftype}: role {role['name']} names unknown label "
                            f"{role['label']!r}", f'"{role["label"]}"')

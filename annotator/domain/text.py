@@ -29,6 +29,18 @@ _CONTINUES_RE = re.compile(r"[\w,\-–—(]$")
 TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]")
 
 
+# The largest document text accepted (code points): a 200,000-word article is ~1.3 million;
+# anything beyond this is almost certainly not one article (a dump, a binary, a log).
+MAX_DOCUMENT_CHARS = 10_000_000
+
+
+def check_document_size(text: str, path: str, line: int | None) -> None:
+    """Refuse a document text longer than :data:`MAX_DOCUMENT_CHARS`."""
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise InputError(path, line, f"document text too large ({len(text):,} characters; "
+                         f"the limit is {MAX_DOCUMENT_CHARS:,}): is this one article?")
+
+
 def decode_utf8(data: bytes, path: str) -> str:
     """Decode UTF-8 (BOM allowed); refuse binary data and other encodings, naming the line."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -42,8 +54,10 @@ def decode_utf8(data: bytes, path: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputError(
-            path, line, f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            path, line, f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at column {column}); "
+            "is it Latin-1 or Windows-1252? save it as UTF-8"
         ) from None
 
 

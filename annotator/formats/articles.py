@@ -17,11 +17,19 @@ from pathlib import Path
 
 from ..domain.errors import AnnotatorError, ConflictError, InputError
 from ..domain.model import Document, sha256_text
-from ..domain.text import decode_utf8, normalise_newlines, paragraph_offsets, parse_article
+from ..domain.text import (
+    MAX_DOCUMENT_CHARS,
+    check_document_size,
+    decode_utf8,
+    normalise_newlines,
+    paragraph_offsets,
+    parse_article,
+)
 from ..store.project import Project
 
 # progress(done, total) -> False to cancel
 Progress = Callable[[int, int], bool]
+WRITE_CHUNK = 250  # documents written between two cancel checks
 
 
 class Cancelled(AnnotatorError):
@@ -53,10 +61,14 @@ def make_document_id(source_name: str, text: str) -> str:
 def read_text_file(path: Path, repair: bool = True) -> tuple[Document, int]:
     """One seed-layout article; returns the document and how many paragraphs were rejoined."""
     try:
+        if path.stat().st_size > 4 * MAX_DOCUMENT_CHARS:  # too big even at 4 bytes a char
+            raise InputError(str(path), None, f"file too large for one article "
+                             f"({path.stat().st_size:,} bytes)")
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), None, f"cannot read: {exc.strerror}") from None
     raw = decode_utf8(data, str(path))
+    check_document_size(raw, str(path), None)
     if not raw.strip():
         raise InputError(str(path), 1, "the file is empty")
     art = parse_article(raw, str(path), repair=repair)
@@ -75,8 +87,11 @@ _DOC_FIELDS = {"id": str, "title": str, "author": str, "published": str, "source
                "text": str, "meta": dict}
 
 
-def read_documents_jsonl(path: Path) -> list[Document]:
-    """JSONL of documents; text is taken verbatim (newlines normalised), no repair."""
+def read_documents_jsonl(path: Path,
+                         origins: dict[str, tuple[str, int | None]] | None = None
+                         ) -> list[Document]:
+    """JSONL of documents; text is taken verbatim (newlines normalised), no repair.
+    ``origins`` (if given) receives ``id -> (file, line)`` for each document."""
     raw = decode_utf8(_read(path), str(path))
     docs: list[Document] = []
     seen: dict[str, int] = {}
@@ -94,8 +109,9 @@ def read_documents_jsonl(path: Path) -> list[Document]:
         for key, typ in _DOC_FIELDS.items():
             if key in obj and not isinstance(obj[key], typ):
                 raise InputError(str(path), lineno,
-                                 f'"{key}" must be a {"string" if typ is str else "object"}')
+                                 f'"{key}" must be {"a string" if typ is str else "an object"}')
         text = normalise_newlines(obj["text"])
+        check_document_size(text, str(path), lineno)
         if not text.strip():
             raise InputError(str(path), lineno, '"text" is empty')
         doc_id = obj.get("id") or make_document_id(obj.get("title") or path.stem, text)
@@ -103,6 +119,8 @@ def read_documents_jsonl(path: Path) -> list[Document]:
             raise InputError(str(path), lineno,
                              f"duplicate id {doc_id!r} (first on line {seen[doc_id]})")
         seen[doc_id] = lineno
+        if origins is not None:
+            origins[doc_id] = (str(path), lineno)
         docs.append(Document(id=doc_id, text=text, title=obj.get("title", ""),
                              author=obj.get("author", ""), published=obj.get("published", ""),
                              source=obj.get("source", path.name),
@@ -137,8 +155,11 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def read_paths(paths: Iterable[str | Path], repair: bool = True,
-               progress: Progress | None = None) -> tuple[list[Document], int, int]:
-    """Parse every input; returns (documents, paragraphs repaired, files read)."""
+               progress: Progress | None = None,
+               origins: dict[str, tuple[str, int | None]] | None = None,
+               ) -> tuple[list[Document], int, int]:
+    """Parse every input; returns (documents, paragraphs repaired, files read).
+    ``origins`` (if given) receives ``document id -> (file, line or None)``."""
     files = expand_paths(paths)
     docs: list[Document] = []
     repaired = 0
@@ -146,11 +167,13 @@ def read_paths(paths: Iterable[str | Path], repair: bool = True,
         if progress and progress(i, len(files)) is False:
             raise Cancelled("import cancelled; nothing was imported")
         if f.suffix.lower() == ".jsonl":
-            docs += read_documents_jsonl(f)
+            docs += read_documents_jsonl(f, origins)
         elif f.suffix.lower() == ".txt":
             doc, n = read_text_file(f, repair)
             docs.append(doc)
             repaired += n
+            if origins is not None:
+                origins.setdefault(doc.id, (str(f), None))
         else:
             raise InputError(str(f), None, "unknown file type (expected .txt or .jsonl)")
     return docs, repaired, len(files)
@@ -158,13 +181,27 @@ def read_paths(paths: Iterable[str | Path], repair: bool = True,
 
 def import_paths(project: Project, paths: Iterable[str | Path], repair: bool = True,
                  progress: Progress | None = None) -> ImportReport:
-    """Read everything, then add it in one transaction (all or nothing)."""
-    docs, repaired, nfiles = read_paths(paths, repair, progress)
+    """Read everything, then add it in one transaction (all or nothing).
+
+    ``progress(done, total)`` counts files while reading; while writing it is called with
+    ``done == total`` every few hundred documents, and a False return still cancels (the
+    transaction is rolled back), until the commit. A last call follows the commit.
+    """
+    origins: dict[str, tuple[str, int | None]] = {}
+    docs, repaired, nfiles = read_paths(paths, repair, progress, origins)
+
+    def cancellable() -> Iterable[Document]:
+        for k, doc in enumerate(docs):
+            if progress and k % WRITE_CHUNK == 0 and progress(nfiles, nfiles) is False:
+                raise Cancelled("import cancelled; nothing was imported")
+            yield doc
+
     try:
-        res = project.add_documents(docs)
+        res = project.add_documents(cancellable())
     except ConflictError as exc:
-        src = next((d.source for d in docs if d.id in str(exc)), "input")
-        raise InputError(src, None, str(exc)) from None
+        doc_id = next((d.id for d in docs if f"document {d.id} " in str(exc)), None)
+        path, line = origins.get(doc_id, ("input", None)) if doc_id else ("input", None)
+        raise InputError(path, line, str(exc)) from None
     if progress:
         progress(nfiles, nfiles)
     return ImportReport(res.added, res.skipped, repaired, nfiles)

@@ -81,7 +81,7 @@ def test_jsonl_documents(project, tmp_path):
     ('["text"]', "must be a JSON object"),
     ('{"title": "x"}', 'missing "text"'),
     ('{"text": 5}', '"text" must be a string'),
-    ('{"text": "x", "meta": []}', '"meta" must be a object'),
+    ('{"text": "x", "meta": []}', '"meta" must be an object'),
     ('{"id": "a", "text": "again"}', "duplicate id 'a'"),
 ])
 def test_jsonl_errors_name_line_and_import_nothing(project, tmp_path, line, message):
