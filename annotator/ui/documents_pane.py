@@ -141,9 +141,10 @@ class DocumentsPane(QWidget):
         """Show ``doc_id`` as current without emitting :attr:`document_chosen`."""
         self.tree.blockSignals(True)
         item = self.items.get(doc_id or "")
-        if item is not None and item.isHidden():
-            self.filter.setCurrentIndex(0)  # the open document is always listed
-        self.tree.setCurrentItem(item) if item else self.tree.setCurrentItem(None)
+        if item is not None:
+            item.setHidden(False)  # the open document is always listed
+        self.tree.setCurrentItem(item)
+        self._apply_filter()
         if item is not None:
             self.tree.scrollToItem(item)
         self.tree.blockSignals(False)

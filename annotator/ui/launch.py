@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+import shiboken6
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -83,7 +84,9 @@ def run_gui(argv: Sequence[str]) -> int:
         return 1
     window.show()
     code = app.exec()
-    window.project.close()
+    project = window.project
+    shiboken6.delete(window)  # now, not at interpreter exit (signal lambdas keep it alive)
+    project.close()
     return int(code)
 
 

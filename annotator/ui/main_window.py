@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self._offsets: dict[str, int] = {}
         self._restored = False
+        self._sizes: list[int] = []
         self.file_menu: QMenu
         self.review_menu: QMenu
         self.setObjectName("main_window")
@@ -223,6 +224,7 @@ class MainWindow(QMainWindow):
         if problems:
             dialog = ChecksDialog(problems, doc.title or doc.id, self)
             result = dialog.exec()
+            self.activateWindow()
             if result == FIX:
                 self._go_to_problem(dialog.chosen())
                 return
@@ -363,8 +365,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         sizes = st.get_ints(key, "splitter")
-        if len(sizes) == 3 and all(s > 0 for s in sizes):
-            self.splitter.setSizes(sizes)
+        self._sizes = sizes if len(sizes) == 3 and all(s > 0 for s in sizes) else []
         self.documents.set_filter(str(st.get(key, "filter", "all") or "all"))
         last = str(st.get(key, "last_document", "") or "")
         doc_id = last if last in self.documents.items else self.documents.first_id()
@@ -374,6 +375,9 @@ class MainWindow(QMainWindow):
                 self._offsets[doc_id] = st.get_int(key, "last_offset", 0)
 
     def _restore_position(self) -> None:
+        """Once the window is laid out: splitter sizes and the scroll position."""
+        if self._sizes:
+            self.splitter.setSizes(self._sizes)
         doc_id = self.session.document_id
         if doc_id and doc_id in self._offsets:
             self.view.scroll_to_offset(self._offsets[doc_id])

@@ -46,3 +46,8 @@ def on_next_modal(callback) -> None:
         elif tries < 200:
             QTimer.singleShot(10, lambda: poll(tries + 1))
     QTimer.singleShot(0, poll)
+
+
+def back_to(qtbot, window: MainWindow) -> None:
+    """Wait until ``window`` is active again (after a modal dialog closed)."""
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
