@@ -29,7 +29,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from ..domain.errors import AnnotatorError, InputError
 from ..domain.model import (
@@ -103,24 +102,25 @@ def read_source(path: str | Path) -> SourceData:
 
 
 def _read_export(path: Path) -> SourceData:
-    from .canonical import read_canonical
+    """A canonical export: every line validated; gold lines carry their provenance."""
+    from .canonical import iter_canonical
 
-    layers = read_canonical(path)
-    data = SourceData(str(path), layers=list(layers),
-                      documents=[la.document for la in layers])
-    for la in layers:
-        for item in (*la.spans, *la.frames):
-            prov = item.attributes.get("_provenance") if hasattr(item, "attributes") else None
-            if isinstance(prov, dict):
-                data.provenance.append(_provenance_from(prov, path))
+    data = SourceData(str(path))
+    seen: dict[str, Document] = {}
+    ids: dict[str, int] = {}
+    for rec in iter_canonical(path):
+        seen.setdefault(rec.document.id, rec.document)
+        if rec.layer is None:
+            continue
+        for item in (*rec.layer.spans, *rec.layer.frames):
+            if item.id in ids:
+                raise InputError(str(path), rec.line, f"id {item.id!r} is used again (first "
+                                 f"on line {ids[item.id]})")
+            ids[item.id] = rec.line
+        data.layers.append(rec.layer)
+        data.provenance += rec.provenance
+    data.documents = list(seen.values())
     return data
-
-
-def _provenance_from(obj: dict[str, Any], path: Path) -> Provenance:
-    try:
-        return Provenance.from_json(obj)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(str(path), None, f"bad provenance record: {exc}") from None
 
 
 def _read_project(path: Path) -> SourceData:

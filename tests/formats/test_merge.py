@@ -177,3 +177,75 @@ def test_cli_merge(doc_project: Project, other_db: Path, capsys: pytest.CaptureF
     assert "nothing new" in capsys.readouterr().out
     assert cli_main(["merge", str(other_db) + ".missing", "--project", db]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ canonical exports
+def test_merge_from_canonical_export(doc_project: Project, other_db: Path,
+                                     tmp_path: Path) -> None:
+    from annotator.formats.canonical import write_canonical
+
+    out = tmp_path / "bob.jsonl"
+    with Project.open(other_db) as other:
+        write_canonical(other, out, annotators=["bob"])
+    report = merge_sources(doc_project, [out])
+    assert report.layers_added == [("doc1", "bob", 3, 1)]
+    with Project.open(other_db) as other:
+        theirs = other.layer("bobs-copy", "bob")
+    ours = doc_project.layer("doc1", "bob")
+    assert [s.id for s in ours.spans] == [s.id for s in theirs.spans]
+    assert ours.frames[0].attributes == theirs.frames[0].attributes
+    before = _counts(doc_project)
+    assert not merge_sources(doc_project, [out]).changed
+    assert _counts(doc_project) == before
+    again = merge_sources(doc_project, [other_db])  # the same layer, from the .db
+    assert again.layers_added == again.layers_replaced == []
+    assert again.targets_added == ["Russia"]  # targets travel in .db files only
+
+
+def test_merge_gold_with_provenance_from_export(doc_project: Project, tmp_path: Path) -> None:
+    from annotator.domain.provenance import GoldChange, Provenance, SourceRef
+    from annotator.formats.canonical import write_canonical
+
+    lead = tmp_path / "lead.db"
+    with Project.open(lead) as other:
+        other.add_documents([make_doc(TEXT)])
+        bob = other.add_span(other.make_span("doc1", "bob", "CUE", [(10, 14)]))
+        g = other.make_span("doc1", GOLD, "CUE", [(10, 14)], origin="adjudicated")
+        prov = Provenance(g.id, "span", (SourceRef(bob.id, "bob", "span", "doc1"),),
+                          "lead", "2024-01-01T00:00:00", "accept", "clear")
+        other.apply_gold(GoldChange("doc1", "accept", spans=(g,), provenance=(prov,)))
+        out = tmp_path / "gold.jsonl"
+        write_canonical(other, out, gold=True, annotators=[])
+    assert '"annotator":"gold"' in out.read_text()
+    report = merge_sources(doc_project, [out])
+    assert [a for _, a, *_ in report.layers_added] == [GOLD]
+    assert doc_project.provenance(g.id) == prov
+
+
+def test_bad_export_line_merges_nothing(doc_project: Project, other_db: Path,
+                                        tmp_path: Path) -> None:
+    from annotator.formats.canonical import write_canonical
+
+    out = tmp_path / "bob.jsonl"
+    with Project.open(other_db) as other:
+        write_canonical(other, out, annotators=["bob"])
+    out.write_text(out.read_text() + '{"document_id": "x", "text": 5}\n')
+    before = _counts(doc_project)
+    with pytest.raises(InputError) as err:
+        merge_sources(doc_project, [other_db, out])
+    assert f"{out}:2" in str(err.value)
+    assert _counts(doc_project) == before
+
+
+def test_export_naming_other_text_under_same_id_refused(doc_project: Project,
+                                                       tmp_path: Path) -> None:
+    from annotator.formats.canonical import write_canonical
+
+    other_db = tmp_path / "o.db"
+    with Project.open(other_db) as other:
+        other.add_documents([make_doc(TEXT.replace("Tuesday", "Monday"))])
+        other.add_span(other.make_span("doc1", "bob", "CUE", [(10, 14)]))
+        write_canonical(other, tmp_path / "o.jsonl")
+    with pytest.raises(InputError, match=r"o\.jsonl: document doc1 has different text"):
+        merge_sources(doc_project, [tmp_path / "o.jsonl"])
+    assert doc_project.spans("doc1") == []
