@@ -54,6 +54,7 @@ from ..domain.model import (
 )
 from ..domain.provenance import Provenance
 from ..domain.schema import Schema, parse_schema
+from ..domain.text import check_document_size
 from ..store import rows
 from ..store.project import Project
 from ..store.streaming import count_documents, iter_export_layers
@@ -250,6 +251,7 @@ def _parse_line(obj: Any, path: str, lineno: int) -> CanonicalRecord:
     if not doc_id:
         raise v.fail('"document_id" is empty')
     text = v.get(obj, "text", str, "document")
+    check_document_size(text, path, lineno)
     sha = v.get(obj, "text_sha256", str, "document", "")
     if sha and sha != sha256_text(text):
         raise v.fail(f"document {doc_id}: text_sha256 does not match the text")

@@ -9,6 +9,7 @@ project files (``.db``) for ``merge``.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sqlite3
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import main as cli_main
-from annotator.domain.model import Frame
+from annotator.domain.model import Frame, sha256_text
 from annotator.store.project import Project
 from tests.conftest import make_doc
 
@@ -75,6 +76,20 @@ CASES: dict[str, tuple[str, int | None, str]] = {
     "merge-foreign-sqlite.db": ("merge", None, "not an Annotator project"),
     "merge-newer-version.db": ("merge", None, "newer Annotator"),
     "merge-different-text.db": ("merge", None, "different text"),
+    # canonical JSONL (read by merge)
+    "canon-broken-line.jsonl": ("merge", 2, "invalid JSON"),
+    "canon-offsets-out-of-range.jsonl": ("merge", 2, "outside the text"),
+    "canon-offsets-reversed.jsonl": ("merge", 2, "offsets [14, 10)"),
+    "canon-span-text-mismatch.jsonl": ("merge", 2, "differs from the document text"),
+    "canon-duplicate-span-ids.jsonl": ("merge", 1, "duplicate span id 'carol-cue'"),
+    "canon-unknown-label.jsonl": ("merge", 2, "label 'SPEAKER'"),
+    "canon-dangling-frame-role.jsonl": ("merge", 2, "no-such-span"),
+    "canon-wrong-types.jsonl": ("merge", 2, "start '10'"),
+    "canon-sha-mismatch.jsonl": ("merge", 1, "text_sha256 does not match"),
+    "canon-bad-status.jsonl": ("merge", 1, "unknown status 'finished'"),
+    "canon-not-canonical.jsonl": ("merge", 1, 'missing "document_id"'),
+    "canon-frame-parent-cycle.jsonl": ("merge", 1, "cycle"),
+    "canon-50mb-single-line.jsonl": ("merge", 1, "too large"),  # generated
 }
 GENERATED = {name for name in CASES if "50mb" in name or name.startswith("merge-")}
 
@@ -93,6 +108,12 @@ def make_generated(name: str, folder: Path) -> Path:
             while fh.tell() < MB50:
                 fh.write(chunk)
             fh.write(b'"}\n')
+    elif name == "canon-50mb-single-line.jsonl":
+        line = json.loads((BAD / "canon-bad-status.jsonl").read_text(encoding="utf-8"))
+        text = "the minister said that the talks had failed " * (MB50 // 44 + 1)
+        line.update(document_id="huge", text=text, text_sha256=sha256_text(text),
+                    paragraphs=[[0, len(text)]], spans=[], frames=[], status="done")
+        path.write_text(json.dumps(line) + "\n", encoding="utf-8")
     elif name == "merge-not-sqlite.db":
         path.write_text("this is a text file with a .db name\n" * 50)
     elif name == "merge-foreign-sqlite.db":
