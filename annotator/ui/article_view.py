@@ -72,6 +72,7 @@ class ArticleView(QWidget):
         self.text_edit.setPlaceholderText(PLACEHOLDER)
         self.text_edit.span_clicked.connect(self.span_clicked)
         self.text_edit.selectionChanged.connect(self.selection_changed)
+        self.text_edit.gutter_changed.connect(self._align_header)
 
         self._header = QVBoxLayout()
         self._header.setSpacing(2)
@@ -118,6 +119,8 @@ class ArticleView(QWidget):
 
     def _align_header(self) -> None:
         """Line the title up with the text column (right of the paragraph numbers)."""
+        if not hasattr(self, "_header"):  # a font change while constructing
+            return
         left = int(self.text_edit.gutter)
         self._header.setContentsMargins(left, 14, int(DOCUMENT_MARGIN) + 6, 2)
 

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -67,6 +67,7 @@ class SpanTextEdit(QTextEdit):
     """Read-only, selectable text with painted spans. Driven by ``ArticleView``."""
 
     span_clicked = Signal(str)
+    gutter_changed = Signal()  # the paragraph-number margin changed width
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,7 +80,6 @@ class SpanTextEdit(QTextEdit):
         self.setFrameShape(QTextEdit.Shape.NoFrame)
         self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
         self.document().setDocumentMargin(DOCUMENT_MARGIN)
-        self.setMouseTracking(True)
         self.layer = SpanLayer([0], 0)
         self.omap = OffsetMap("")
         self.selected_id: str | None = None
@@ -88,6 +88,8 @@ class SpanTextEdit(QTextEdit):
         self._rtl_blocks: set[int] = set()
         self._numbers: dict[int, list[tuple[int, int]]] = {}  # block -> [(number, offset)]
         self._press: QPoint | None = None
+        self._paragraphs = 0
+        self._top_hint = QTextBlock()
         self.gutter = 0.0
 
     # ---- content -------------------------------------------------------------------
@@ -99,6 +101,7 @@ class SpanTextEdit(QTextEdit):
         self.selected_id = None
         self.highlighted = frozenset()
         self.omap = OffsetMap(text)
+        self._top_hint = QTextBlock()
         self.setPlainText(display_text(text))
         starts = block_starts(text)
         if self.document().blockCount() != len(starts):  # cannot happen; stay exact if it does
@@ -115,8 +118,7 @@ class SpanTextEdit(QTextEdit):
     def _apply_formats(self, paragraphs: int) -> None:
         """Line spacing on every block and a left margin for paragraph numbers, in one edit
         block so that the lazy layout stays lazy."""
-        fm = QFontMetricsF(self._number_font())
-        self.gutter = fm.horizontalAdvance("8" * max(2, len(str(paragraphs)))) + 18
+        self._paragraphs = paragraphs
         doc = self.document()
         cursor = QTextCursor(doc)
         cursor.beginEditBlock()
@@ -125,13 +127,26 @@ class SpanTextEdit(QTextEdit):
                           QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         cursor.select(QTextCursor.SelectionType.Document)
         cursor.setBlockFormat(fmt)
-        frame = doc.rootFrame()
-        ff = frame.frameFormat()
-        ff.setLeftMargin(self.gutter)
-        ff.setRightMargin(DOCUMENT_MARGIN + 6)
-        frame.setFrameFormat(ff)
+        self._set_gutter()
         cursor.endEditBlock()
         self.setTextCursor(QTextCursor(doc))
+
+    def _set_gutter(self) -> None:
+        """Room left of the text for the paragraph numbers at the current font size."""
+        fm = QFontMetricsF(self._number_font())
+        self.gutter = fm.horizontalAdvance("8" * max(2, len(str(self._paragraphs)))) + 18
+        frame = self.document().rootFrame()
+        ff = frame.frameFormat()
+        if ff.leftMargin() != self.gutter:
+            ff.setLeftMargin(self.gutter)
+            ff.setRightMargin(DOCUMENT_MARGIN + 6)
+            frame.setFrameFormat(ff)
+        self.gutter_changed.emit()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # e.g. Ctrl+wheel zoom
+            self._set_gutter()
 
     def set_colours(self, colours: Mapping[str, str]) -> None:
         self._colours = {label: QColor(c) for label, c in colours.items()}
@@ -157,7 +172,7 @@ class SpanTextEdit(QTextEdit):
         doc = self.document()
         dl = doc.documentLayout()
         off = self._offset()
-        block = self.cursorForPosition(QPoint(0, max(0, int(top)))).block()
+        block = self._block_at(top - off.y())
         if block.previous().isValid():
             block = block.previous()
         while block.isValid():
@@ -169,6 +184,27 @@ class SpanTextEdit(QTextEdit):
                 yield _Visible(n, block, block.layout(), block.layout().position() + off,
                                n in self._rtl_blocks)
             block = block.next()
+
+    def _block_at(self, y: float) -> QTextBlock:
+        """The block at document row ``y``: walk from the block found last time (scrolling
+        moves a little; Qt's hit test scans a whole paragraph, slow for huge ones), falling
+        back to the hit test after a long jump."""
+        dl = self.document().documentLayout()
+        block = self._top_hint
+        if not block.isValid() or block.document() is not self.document():
+            block = self.document().firstBlock()
+        for _ in range(64):
+            r = dl.blockBoundingRect(block)
+            if r.top() > y and block.previous().isValid():
+                block = block.previous()
+            elif r.bottom() < y and block.next().isValid():
+                block = block.next()
+            else:
+                self._top_hint = block
+                return block
+        block = self.cursorForPosition(QPoint(0, int(y + self._offset().y()))).block()
+        self._top_hint = block
+        return block
 
     def _pitch(self, v: _Visible, i: int) -> float:
         line = v.layout.lineAt(i)
@@ -182,7 +218,7 @@ class SpanTextEdit(QTextEdit):
         b = self.omap.to_u16(end) - pos
         out: list[tuple[QRectF, int]] = []
         layout = v.layout
-        for i in range(layout.lineCount()):
+        for i in range(_line_at(layout, a), layout.lineCount()):
             line = layout.lineAt(i)
             ls = line.textStart()
             le = ls + line.textLength()
@@ -228,6 +264,7 @@ class SpanTextEdit(QTextEdit):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         area = event.rect()
         visible = list(self.visible_blocks(area.top(), area.bottom()))
+        lo, hi = self._visible_range(visible, area)
         rects: dict[int, list[tuple[Piece, int, list[tuple[QRectF, int]]]]] = {}
         painter = QPainter(self.viewport())
         for v in visible:
@@ -235,17 +272,33 @@ class SpanTextEdit(QTextEdit):
             if not layer.pieces:
                 continue
             rects[v.number] = [(p, lane, self.piece_rects(v, p.start, p.end))
-                               for p, lane in layer.pieces]
-            self._paint_background(painter, v, layer.background, rects[v.number])
+                               for p, lane in layer.pieces if p.end >= lo and p.start <= hi]
+            background = [seg for seg in layer.background if seg[1] >= lo and seg[0] <= hi]
+            self._paint_background(painter, v, background, rects[v.number])
         painter.end()
         super().paintEvent(event)
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for v in visible:
             self._paint_numbers(painter, v)
-            if v.number in rects:
+            if rects.get(v.number):
                 self._paint_lanes(painter, v, rects[v.number])
         painter.end()
+
+    def _visible_range(self, visible: list[_Visible], area: QRect) -> tuple[int, int]:
+        """Code points from the start of the first line to the end of the last line that
+        meet ``area``, so that a huge paragraph paints only the spans in view."""
+        if not visible:
+            return 0, 0
+        first, last = visible[0], visible[-1]
+        i = _line_at_y(first.layout, area.top() - first.origin.y())
+        line = first.layout.lineAt(i)
+        lo = first.block.position() + (line.textStart() if line.isValid() else 0)
+        j = _line_at_y(last.layout, area.bottom() - last.origin.y())
+        line = last.layout.lineAt(j)
+        hi = last.block.position() + (line.textStart() + line.textLength() if line.isValid()
+                                      else last.block.length())
+        return self.omap.to_cp(lo), self.omap.to_cp(hi)
 
     def _span_colour(self, span_id: str) -> QColor:
         span = self.layer.get(span_id)
@@ -297,7 +350,7 @@ class SpanTextEdit(QTextEdit):
         fm = QFontMetricsF(painter.font())
         for number, offset in numbers:
             rel = self.omap.to_u16(offset) - v.block.position()
-            line = v.layout.lineForTextPosition(max(0, rel))
+            line = v.layout.lineAt(_line_at(v.layout, rel))
             if not line.isValid():
                 continue
             baseline = v.origin.y() + line.y() + line.ascent()
@@ -355,6 +408,31 @@ def _blocks(doc) -> Iterator[QTextBlock]:  # noqa: ANN001
     while block.isValid():
         yield block
         block = block.next()
+
+
+def _line_at(layout: QTextLayout, pos: int) -> int:
+    """Index of the line holding block position ``pos`` (binary search: a paragraph may
+    have thousands of lines, and ``lineForTextPosition`` scans them all)."""
+    lo, hi = 0, layout.lineCount() - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if layout.lineAt(mid).textStart() <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return max(0, lo)
+
+
+def _line_at_y(layout: QTextLayout, y: float) -> int:
+    """Index of the last line starting at or above ``y`` (layout coordinates)."""
+    lo, hi = 0, layout.lineCount() - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if layout.lineAt(mid).y() <= y:
+            lo = mid
+        else:
+            hi = mid - 1
+    return max(0, lo)
 
 
 def _merge_runs(rects: list[QRectF]) -> list[tuple[float, float]]:

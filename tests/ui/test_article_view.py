@@ -469,3 +469,13 @@ def test_text_is_read_only_and_selectable_by_keyboard(view):
     assert flags & Qt.TextInteractionFlag.TextSelectableByMouse
     assert flags & Qt.TextInteractionFlag.TextSelectableByKeyboard
     assert not flags & Qt.TextInteractionFlag.TextEditable
+
+
+def test_zoom_widens_the_number_margin_and_keeps_the_title_aligned(view):
+    view.set_document(long_doc(120), [], COLOURS)
+    before = view.text_edit.gutter
+    view.text_edit.zoomIn(6)
+    after = view.text_edit.gutter
+    assert after > before
+    assert view.text_edit.document().rootFrame().frameFormat().leftMargin() == after
+    assert view._header.contentsMargins().left() == int(after)
