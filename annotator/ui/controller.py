@@ -235,11 +235,11 @@ class AnnotationController(QObject):
             self.selected, self.frame_id = None, None
         self._refresh_all()
 
-    def choose_frame(self, frame_id: str | None) -> None:
+    def choose_frame(self, frame_id: str | None, announce: bool = True) -> None:
         self.frame_id = frame_id if frame_id in self.s.frames else None
         self._refresh_frames()
         self._update_highlight()
-        if self.frame_id:
+        if self.frame_id and announce:
             self.message.emit(frame_summary(self.s.frames[self.frame_id], self.s.spans))
 
     def focus_article(self) -> None:

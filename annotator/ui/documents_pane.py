@@ -8,15 +8,18 @@ Titles are plain text (item text is never interpreted as HTML).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QProgressBar,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -32,6 +35,56 @@ STATUS_COLOURS = {STATUS_TODO: "#777777", STATUS_IN_PROGRESS: "#b36b00",
                   STATUS_DONE: "#2e7d32"}
 ALL = "all"
 DOC_ID = Qt.ItemDataRole.UserRole
+
+
+class DocumentDelegate(QStyledItemDelegate):
+    """Two lines per document: the title (elided, bold), then date · status · spans,
+    the status in its colour. Reads columns 1-3 of the same row (hidden columns)."""
+
+    PAD = 6
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        fm = option.fontMetrics
+        return QSize(200, 2 * fm.height() + 2 * self.PAD + 2)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,  # noqa: D102
+              index: QModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        rect = option.rect.adjusted(self.PAD + 2, self.PAD, -self.PAD, -self.PAD)
+        fm = option.fontMetrics
+        painter.save()
+        bold = QFont(option.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        text_pen = option.palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        painter.setPen(text_pen)
+        title = QFontMetrics(bold).elidedText(str(index.data() or ""),
+                                              Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), fm.height()),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+        painter.setFont(option.font)
+        date = str(index.siblingAtColumn(COL_DATE).data() or "")
+        status = str(index.siblingAtColumn(COL_STATUS).data() or STATUS_TODO)
+        spans = str(index.siblingAtColumn(COL_SPANS).data() or "0")
+        second = QRect(rect.left(), rect.top() + fm.height() + 2, rect.width(), fm.height())
+        left = f"{date}  ·  " if date else ""
+        grey = text_pen if selected else QColor("#6b6b6b")
+        painter.setPen(grey)
+        painter.drawText(second, Qt.AlignmentFlag.AlignLeft, left)
+        x = second.left() + fm.horizontalAdvance(left)
+        painter.setPen(text_pen if selected else QColor(STATUS_COLOURS.get(status, "#777")))
+        painter.drawText(QRect(x, second.top(), second.width(), fm.height()),
+                         Qt.AlignmentFlag.AlignLeft, status)
+        painter.setPen(grey)
+        painter.drawText(second, Qt.AlignmentFlag.AlignRight,
+                         f"{spans} span{'s' if spans != '1' else ''}")
+        painter.restore()
 
 
 class DocumentsPane(QWidget):
@@ -58,15 +111,15 @@ class DocumentsPane(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("documents")
         self.tree.setHeaderLabels(["Title", "Date", "Status", "Spans"])
+        self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for col in (COL_DATE, COL_STATUS, COL_SPANS):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            self.tree.setColumnHidden(col, True)  # drawn by the delegate under the title
+        self.tree.setItemDelegateForColumn(COL_TITLE, DocumentDelegate(self.tree))
         self.tree.currentItemChanged.connect(self._current_changed)
         lay.addWidget(self.tree, 1)
         self.progress = QProgressBar()
@@ -93,8 +146,6 @@ class DocumentsPane(QWidget):
             if info.author:
                 tip += f"\n{info.author}"
             item.setToolTip(COL_TITLE, plain_tip(tip))
-            item.setTextAlignment(COL_SPANS, Qt.AlignmentFlag.AlignRight
-                                  | Qt.AlignmentFlag.AlignVCenter)
             self.items[info.id] = item
             self.tree.addTopLevelItem(item)
             self._paint(info.id)
@@ -105,7 +156,6 @@ class DocumentsPane(QWidget):
         item = self.items[doc_id]
         status = self.status.get(doc_id, STATUS_TODO)
         item.setText(COL_STATUS, status)
-        item.setForeground(COL_STATUS, QBrush(QColor(STATUS_COLOURS[status])))
         item.setText(COL_SPANS, str(self.counts.get(doc_id, 0)))
 
     def _update_progress(self) -> None:

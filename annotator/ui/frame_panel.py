@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -94,8 +95,10 @@ class FramePanel(QWidget):
         self.frames_list = QListWidget()
         self.frames_list.setObjectName("frames_list")
         self.frames_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.frames_list.setUniformItemSizes(True)
-        self.frames_list.setMinimumHeight(90)
+        _wrapping(self.frames_list)
+        self.frames_list.setMinimumHeight(80)
+        # take the room that is left, never ask for more (no scroll bar on the panel)
+        self.frames_list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.frames_list.currentItemChanged.connect(self._current_changed)
         b.addWidget(self.frames_list, 1)
         outer.addWidget(self.builder_box, 1)
@@ -112,7 +115,9 @@ class FramePanel(QWidget):
         d.setContentsMargins(0, 0, 0, 0)
         self.roles_list = QListWidget()
         self.roles_list.setObjectName("roles_list")
-        self.roles_list.setMaximumHeight(110)
+        self.roles_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.roles_list.setUniformItemSizes(True)
+        self.roles_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         d.addWidget(self.roles_list)
         row = QHBoxLayout()
         self.add_button = _button("Add picked  (Shift+A)", "add_picked")
@@ -136,8 +141,9 @@ class FramePanel(QWidget):
 
     # ----------------------------------------------------------------- content
     def set_schema(self, schema: Schema) -> None:
-        keys = ", ".join(f"{f.key} {f.type}" for f in schema.frames if f.key)
-        self.builder_box.setTitle(f"Attribution  ({keys})" if keys else "Frames")
+        keys = ", ".join(f.key for f in schema.frames if f.key)
+        names = " / ".join(f.type.title() for f in schema.frames) or "Frames"
+        self.builder_box.setTitle(f"{names} frames  (key {keys})" if keys else names)
         self.builder_box.setEnabled(bool(schema.frames))
         self.frame_box.setEnabled(bool(schema.frames))
         self.show_frame(None, {})
@@ -183,9 +189,10 @@ class FramePanel(QWidget):
         for role, sid, _pos in sorted(frame.roles(), key=lambda r: (ROLE_ORDER.get(r[0], 9),
                                                                      r[2])):
             span = spans.get(sid)
-            item = QListWidgetItem(f"{role:<8} {short(span.text, 40) if span else '?'}")
+            item = QListWidgetItem(f"{role}:  {short(span.text, 90) if span else '?'}")
             item.setData(Qt.ItemDataRole.UserRole, sid)
             self.roles_list.addItem(item)
+        _fit_height(self.roles_list, rows=max(3, self.roles_list.count()), cap=120)
         fdef = schema.frame(frame.type) if schema else None
         self.attributes.set_defs(fdef.attributes if fdef else ())
         self.attributes.set_values(frame.attributes)
@@ -205,6 +212,20 @@ class FramePanel(QWidget):
 
     def _current_changed(self, item: QListWidgetItem | None, _prev: object) -> None:
         self.frame_chosen.emit(item.data(Qt.ItemDataRole.UserRole) if item else "")
+
+
+def _wrapping(lst: QListWidget) -> None:
+    """Items wrap to the list's width: no horizontal scrolling in a narrow panel."""
+    lst.setWordWrap(True)
+    lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    lst.setResizeMode(QListWidget.ResizeMode.Adjust)
+    lst.setTextElideMode(Qt.TextElideMode.ElideRight)
+    lst.setSpacing(1)
+
+
+def _fit_height(lst: QListWidget, rows: int, cap: int) -> None:
+    row = lst.sizeHintForRow(0) if lst.count() else lst.fontMetrics().height() + 4
+    lst.setFixedHeight(min(cap, rows * (row + 2) + 2 * lst.frameWidth() + 2))
 
 
 def _frame_pos(frame: Frame, spans: Mapping[str, Span]) -> tuple[int, str]:

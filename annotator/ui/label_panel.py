@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -59,17 +60,21 @@ class LabelPanel(QWidget):
         self.span_box = QGroupBox("Selected span")
         box = QVBoxLayout(self.span_box)
         self.stack = QStackedWidget()
-        self.empty = plain_label("No span selected.\nSelect text and press a label key, "
-                                 "or click a span.", wrap=True)
+        self.empty = plain_label("No span selected.\nSelect text and press a label key,\n"
+                                 "or click a span.")
         self.empty.setStyleSheet("color: #777;")
         self.stack.addWidget(self.empty)
         details = QWidget()
         d = QVBoxLayout(details)
         d.setContentsMargins(0, 0, 0, 0)
-        self.span_text = plain_label(wrap=True)
+        # one line each, clipped when narrow: wrapped labels would make the panel's height
+        # depend on its width and push the frame editor out of sight
+        self.span_text = plain_label()
         self.span_text.setStyleSheet("font-style: italic;")
         self.span_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.span_info = plain_label(wrap=True)
+        self.span_info = plain_label()
+        for label in (self.span_text, self.span_info):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.span_info.setStyleSheet("color: #666;")
         row = QHBoxLayout()
         row.addWidget(plain_label("label"))
@@ -132,13 +137,15 @@ class LabelPanel(QWidget):
             self.stack.setCurrentIndex(0)
             return
         self.stack.setCurrentIndex(1)
-        self.span_text.setText(short(span.text, 220))
+        self.span_text.setText(short(span.text, 64))
+        self.span_text.setToolTip(plain_tip(span.text))
         self.span_info.setText(info)
         self.label_combo.setCurrentIndex(max(self.label_combo.findData(span.label), 0))
         ldef = self.schema.label(span.label)
         self.attributes.set_defs(ldef.attributes if ldef else ())
         self.attributes.set_values(span.attributes)
         self.attributes.setVisible(bool(self.attributes.defs))
+        self.stack.currentWidget().updateGeometry()  # its height changes with the form
         if not self.note.hasFocus() or self.note.text() != span.note:
             self.note.setText(span.note)
 
