@@ -36,9 +36,13 @@ from .disagreements import (
     span_disagreements,
 )
 from .frames import FrameAlignment, FrameMatch, align_frames
-from .spans import Matching, SpanMatch, match_spans, span_overlap
+from .report import DEFINITIONS, corpus_report, full_report
+from .spans import Matching, SpanMatch, match_layers, match_spans, span_overlap
+from .tokens import per_document_alpha, token_agreement, token_grid
+from .unitizing import alpha_u, unitizing_agreement
 
 __all__ = [
+    "DEFINITIONS",
     "LEVELS",
     "TYPES",
     "Corpus",
@@ -49,6 +53,8 @@ __all__ = [
     "SpanMatch",
     "align_frames",
     "alpha_codes",
+    "alpha_u",
+    "corpus_report",
     "cohen_kappa",
     "cohen_kappa_table",
     "disagreements",
@@ -56,9 +62,15 @@ __all__ = [
     "fleiss_kappa",
     "fleiss_kappa_ratings",
     "frame_disagreements",
+    "full_report",
     "has_annotated",
     "krippendorff_alpha",
+    "match_layers",
     "match_spans",
+    "per_document_alpha",
     "span_disagreements",
     "span_overlap",
+    "token_agreement",
+    "token_grid",
+    "unitizing_agreement",
 ]

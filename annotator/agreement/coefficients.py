@@ -124,13 +124,23 @@ def cohen_kappa(rater1: Sequence[Any], rater2: Sequence[Any], weights: Weights =
 def cohen_kappa_codes(a: np.ndarray, b: np.ndarray, n_values: int,
                       weights: Weights = None) -> float:
     """Cohen's kappa from two integer code vectors (``MISSING`` = -1 left out)."""
-    a = np.asarray(a, dtype=np.int64)
-    b = np.asarray(b, dtype=np.int64)
+    return cohen_kappa_pair(a, b, n_values, weights)[0]
+
+
+def cohen_kappa_pair(a: np.ndarray, b: np.ndarray, n_values: int,
+                     weights: Weights = None) -> tuple[float, int]:
+    """(Cohen's kappa, units both coded) from two integer code vectors."""
+    a = np.asarray(a)
+    b = np.asarray(b)
     keep = (a >= 0) & (b >= 0)
-    if not keep.any() or n_values == 0:
-        return math.nan
-    table = np.bincount(a[keep] * n_values + b[keep], minlength=n_values * n_values)
-    return cohen_kappa_table(table.reshape(n_values, n_values), weights)
+    units = int(np.count_nonzero(keep))
+    if units == 0 or n_values == 0:
+        return math.nan, units
+    if units != keep.size:
+        a, b = a[keep], b[keep]
+    index = a.astype(np.intp) * n_values + b
+    table = np.bincount(index, minlength=n_values * n_values)
+    return cohen_kappa_table(table.reshape(n_values, n_values), weights), units
 
 
 # --------------------------------------------------------------------- Fleiss' kappa
@@ -145,7 +155,7 @@ def fleiss_kappa(table: Sequence[Sequence[float]] | np.ndarray) -> float:
         raise ValueError("Fleiss' kappa needs the same number of ratings for every unit")
     if n[0] < 2:
         return math.nan
-    return _fleiss_from_counts(t.T, float(n[0]))
+    return fleiss_from_counts(t.T, float(n[0]))
 
 
 def fleiss_kappa_ratings(data: Iterable[Iterable[Any]]) -> float:
@@ -164,10 +174,10 @@ def fleiss_kappa_codes(codes: np.ndarray, n_values: int) -> float:
     c = codes if complete.all() else codes[:, complete]
     if c.shape[1] == 0:
         return math.nan
-    return _fleiss_from_counts(value_counts(c, n_values), float(c.shape[0]))
+    return fleiss_from_counts(value_counts(c, n_values), float(c.shape[0]))
 
 
-def _fleiss_from_counts(counts: np.ndarray, raters: float) -> float:
+def fleiss_from_counts(counts: np.ndarray, raters: float) -> float:
     """Fleiss' kappa from a values x units count table with ``raters`` ratings per unit."""
     units = counts.shape[1]
     wide = counts.astype(np.int64)

@@ -28,13 +28,14 @@ and the paragraph holding the start, so that a review view can open it side by s
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 
 from ..domain.model import Document, Frame, Offsets, Span
 from .corpus import Corpus
-from .frames import ROLES, align_frames, frame_hull, role_extent, stance_of
-from .spans import match_spans
+from .frames import ROLES, FrameAlignment, align_frames, stance_of
+from .spans import Matching, match_layers
 
 BOUNDARY = "boundary"
 LABEL = "label"
@@ -91,36 +92,155 @@ class _Para:
         return max(0, bisect_right(self.starts, pos) - 1)
 
 
+@dataclass
+class PairComparison:
+    """Two layers on one document, aligned once: what both the figures and the typed
+    records are computed from (see the module docstring for the order of the steps)."""
+
+    document: Document
+    reference: str
+    compared: str
+    same: Matching  # measured spans, same label, overlap matching (exact pairs first)
+    blind: Matching  # the leftovers of ``same``, matched ignoring labels
+    frames: FrameAlignment | None = None
+    ref_spans: dict[str, Span] = field(default_factory=dict)  # every span, for frames
+    cmp_spans: dict[str, Span] = field(default_factory=dict)
+
+    def counts(self) -> Counter[tuple[str, str, str | None]]:
+        """(type, kind, label) -> number of records, without building the records."""
+        c: Counter[tuple[str, str, str | None]] = Counter()
+        c.update((BOUNDARY, KIND_SPAN, m.a.label) for m in self.same.matches if not m.exact)
+        c.update((LABEL, KIND_SPAN, m.a.label) for m in self.blind.matches)
+        c.update((MISSED, KIND_SPAN, x.label) for x in self.blind.only_a)
+        c.update((SPURIOUS, KIND_SPAN, t.label) for t in self.blind.only_b)
+        c.update((typ, KIND_FRAME, None) for typ in self._frame_types())
+        return c
+
+    def records(self, para: _Para | None = None) -> list[Disagreement]:
+        """Every typed disagreement record (spans first, then frames)."""
+        para = para or _Para(self.document)
+        return self._span_records(para) + self._frame_records(para)
+
+    def _span_records(self, para: _Para) -> list[Disagreement]:
+        doc_id, pair = self.document.id, (self.reference, self.compared)
+        out: list[Disagreement] = []
+        for m in self.same.matches:
+            if not m.exact:
+                out.append(Disagreement(doc_id, BOUNDARY, KIND_SPAN, pair, (m.a.id, m.b.id),
+                                        (_hull(m.a), _hull(m.b)), (m.a.label, m.b.label),
+                                        paragraph=para.of(min(m.a.start, m.b.start)),
+                                        detail=f"{m.a.label}: {_fmt(m.a)} vs {_fmt(m.b)}"))
+        for m in self.blind.matches:
+            extra = "" if m.exact else "; offsets differ too"
+            out.append(Disagreement(doc_id, LABEL, KIND_SPAN, pair, (m.a.id, m.b.id),
+                                    (_hull(m.a), _hull(m.b)), (m.a.label, m.b.label),
+                                    paragraph=para.of(min(m.a.start, m.b.start)),
+                                    detail=f"{m.a.label} vs {m.b.label}{extra}"))
+        for x in self.blind.only_a:
+            out.append(Disagreement(doc_id, MISSED, KIND_SPAN, pair, (x.id, None),
+                                    (_hull(x), None), (x.label, None),
+                                    paragraph=para.of(x.start),
+                                    detail=f"{x.label} {_fmt(x)} only in {self.reference}"))
+        for t in self.blind.only_b:
+            out.append(Disagreement(doc_id, SPURIOUS, KIND_SPAN, pair, (None, t.id),
+                                    (None, _hull(t)), (None, t.label),
+                                    paragraph=para.of(t.start),
+                                    detail=f"{t.label} {_fmt(t)} only in {self.compared}"))
+        return out
+
+    def _frame_types(self) -> Iterator[str]:
+        """The type of every frame disagreement (what :meth:`_frame_records` would list)."""
+        al = self.frames
+        if al is None:
+            return
+        for m in al.matches:
+            xa, xb = al.extents[m.a.id], al.extents[m.b.id]
+            for role in ROLES:
+                if xa[role] != xb[role]:
+                    yield BOUNDARY
+            if stance_of(m.a) != stance_of(m.b):
+                yield STANCE
+        for f in al.only_a:
+            if any(al.extents[f.id].values()):
+                yield MISSED
+        for f in al.only_b:
+            if any(al.extents[f.id].values()):
+                yield SPURIOUS
+
+    def _frame_records(self, para: _Para) -> list[Disagreement]:
+        al = self.frames
+        if al is None:
+            return []
+        doc_id, pair = self.document.id, (self.reference, self.compared)
+        out: list[Disagreement] = []
+        for m in al.matches:
+            xa, xb = al.extents[m.a.id], al.extents[m.b.id]
+            ha, hb = _frame_hull(xa), _frame_hull(xb)
+            at = para.of(min(h[0] for h in (ha, hb) if h) if (ha or hb) else 0)
+            for role in ROLES:
+                ea, eb = xa[role], xb[role]
+                if ea != eb:
+                    out.append(Disagreement(
+                        doc_id, BOUNDARY, KIND_FRAME, pair, (m.a.id, m.b.id),
+                        (_ext_hull(ea), _ext_hull(eb)), role=role, paragraph=at,
+                        detail=f"{role}: {_fmt_ext(ea)} vs {_fmt_ext(eb)}"))
+            va, vb = stance_of(m.a), stance_of(m.b)
+            if va != vb:
+                out.append(Disagreement(doc_id, STANCE, KIND_FRAME, pair, (m.a.id, m.b.id),
+                                        (ha, hb), values=(va, vb), paragraph=at,
+                                        detail=f"stance {va or 'unset'} vs {vb or 'unset'}"))
+        for f in al.only_a:
+            h = _frame_hull(al.extents[f.id])
+            if h is not None:
+                out.append(Disagreement(doc_id, MISSED, KIND_FRAME, pair, (f.id, None),
+                                        (h, None), values=(stance_of(f), None),
+                                        paragraph=para.of(h[0]),
+                                        detail=f"attribution only in {self.reference}"))
+        for f in al.only_b:
+            h = _frame_hull(al.extents[f.id])
+            if h is not None:
+                out.append(Disagreement(doc_id, SPURIOUS, KIND_FRAME, pair, (None, f.id),
+                                        (None, h), values=(None, stance_of(f)),
+                                        paragraph=para.of(h[0]),
+                                        detail=f"attribution only in {self.compared}"))
+        return out
+
+
+def _frame_hull(extents: dict[str, tuple[Offsets, ...]]) -> Offsets | None:
+    """[start, end) over every role extent of a frame, or None when it has no spans."""
+    present = [e for e in extents.values() if e]
+    if not present:
+        return None
+    return min(e[0][0] for e in present), max(e[-1][1] for e in present)
+
+
+def compare_spans(ref_spans: Sequence[Span], cmp_spans: Sequence[Span]
+                  ) -> tuple[Matching, Matching]:
+    """Steps 1-4 for spans: (same-label matching, label-blind matching of the leftovers)."""
+    return match_layers(ref_spans, cmp_spans)
+
+
+def compare_pair(corpus: Corpus, doc: Document, reference: str, compared: str,
+                 frames: bool = True, cache: dict | None = None) -> PairComparison:
+    """Align two annotators' layers on one document (spans, and frames unless told not).
+    ``cache`` (a dict kept for one document) saves recomputing frame extents."""
+    same, blind = compare_spans(corpus.spans(doc.id, reference), corpus.spans(doc.id, compared))
+    out = PairComparison(doc, reference, compared, same, blind)
+    if frames:
+        fa, fb = corpus.frames(doc.id, reference), corpus.frames(doc.id, compared)
+        out.ref_spans = {s.id: s for s in corpus.all_spans(doc.id, reference)}
+        out.cmp_spans = {s.id: s for s in corpus.all_spans(doc.id, compared)}
+        out.frames = align_frames(fa, out.ref_spans, fb, out.cmp_spans, cache)
+    return out
+
+
 def span_disagreements(doc: Document, reference: str, compared: str,
                        ref_spans: Sequence[Span], cmp_spans: Sequence[Span],
                        _para: _Para | None = None) -> list[Disagreement]:
     """Typed span disagreements between two layers on one document."""
-    para = _para or _Para(doc)
-    pair = (reference, compared)
-    out: list[Disagreement] = []
-    same = match_spans(ref_spans, cmp_spans, "overlap", same_label=True)
-    for m in same.matches:
-        if not m.exact:
-            out.append(Disagreement(doc.id, BOUNDARY, KIND_SPAN, pair, (m.a.id, m.b.id),
-                                    (_hull(m.a), _hull(m.b)), (m.a.label, m.b.label),
-                                    paragraph=para.of(min(m.a.start, m.b.start)),
-                                    detail=f"{m.a.label}: {_fmt(m.a)} vs {_fmt(m.b)}"))
-    blind = match_spans(same.only_a, same.only_b, "overlap", same_label=False)
-    for m in blind.matches:
-        extra = "" if m.exact else "; offsets differ too"
-        out.append(Disagreement(doc.id, LABEL, KIND_SPAN, pair, (m.a.id, m.b.id),
-                                (_hull(m.a), _hull(m.b)), (m.a.label, m.b.label),
-                                paragraph=para.of(min(m.a.start, m.b.start)),
-                                detail=f"{m.a.label} vs {m.b.label}{extra}"))
-    for s in blind.only_a:
-        out.append(Disagreement(doc.id, MISSED, KIND_SPAN, pair, (s.id, None),
-                                (_hull(s), None), (s.label, None), paragraph=para.of(s.start),
-                                detail=f"{s.label} {_fmt(s)} only in {reference}"))
-    for t in blind.only_b:
-        out.append(Disagreement(doc.id, SPURIOUS, KIND_SPAN, pair, (None, t.id),
-                                (None, _hull(t)), (None, t.label), paragraph=para.of(t.start),
-                                detail=f"{t.label} {_fmt(t)} only in {compared}"))
-    return out
+    same, blind = compare_spans(ref_spans, cmp_spans)
+    return PairComparison(doc, reference, compared, same, blind)._span_records(
+        _para or _Para(doc))
 
 
 def _fmt(s: Span) -> str:
@@ -132,40 +252,11 @@ def frame_disagreements(doc: Document, reference: str, compared: str,
                         cmp_frames: Sequence[Frame], cmp_spans: Iterable[Span],
                         _para: _Para | None = None) -> list[Disagreement]:
     """Typed frame disagreements (missed, spurious, role boundary, stance) on one document."""
-    para = _para or _Para(doc)
-    pair = (reference, compared)
     sa = {s.id: s for s in ref_spans}
     sb = {s.id: s for s in cmp_spans}
-    al = align_frames(ref_frames, sa, cmp_frames, sb)
-    out: list[Disagreement] = []
-    for m in al.matches:
-        ha, hb = frame_hull(m.a, sa), frame_hull(m.b, sb)
-        start = min(h[0] for h in (ha, hb) if h) if (ha or hb) else 0
-        for role in ROLES:
-            ea, eb = role_extent(m.a, role, sa), role_extent(m.b, role, sb)
-            if ea != eb:
-                out.append(Disagreement(
-                    doc.id, BOUNDARY, KIND_FRAME, pair, (m.a.id, m.b.id),
-                    (_ext_hull(ea), _ext_hull(eb)), role=role, paragraph=para.of(start),
-                    detail=f"{role}: {_fmt_ext(ea)} vs {_fmt_ext(eb)}"))
-        va, vb = stance_of(m.a), stance_of(m.b)
-        if va != vb:
-            out.append(Disagreement(doc.id, STANCE, KIND_FRAME, pair, (m.a.id, m.b.id),
-                                    (ha, hb), values=(va, vb), paragraph=para.of(start),
-                                    detail=f"stance {va or 'unset'} vs {vb or 'unset'}"))
-    for f in al.only_a:
-        h = frame_hull(f, sa)
-        out.append(Disagreement(doc.id, MISSED, KIND_FRAME, pair, (f.id, None), (h, None),
-                                values=(stance_of(f), None),
-                                paragraph=para.of(h[0]) if h else 0,
-                                detail=f"attribution only in {reference}"))
-    for f in al.only_b:
-        h = frame_hull(f, sb)
-        out.append(Disagreement(doc.id, SPURIOUS, KIND_FRAME, pair, (None, f.id), (None, h),
-                                values=(None, stance_of(f)),
-                                paragraph=para.of(h[0]) if h else 0,
-                                detail=f"attribution only in {compared}"))
-    return [d for d in out if any(o is not None for o in d.offsets)]
+    cmp = PairComparison(doc, reference, compared, Matching(), Matching(),
+                         align_frames(ref_frames, sa, cmp_frames, sb), sa, sb)
+    return cmp._frame_records(_para or _Para(doc))
 
 
 def _ext_hull(ext: Sequence[Offsets]) -> Offsets | None:
@@ -183,13 +274,8 @@ def document_disagreements(corpus: Corpus, doc: Document,
     para = _Para(doc)
     out: list[Disagreement] = []
     for ref, cmp in pairs:
-        if not (corpus.has(doc.id, ref) and corpus.has(doc.id, cmp)):
-            continue
-        out += span_disagreements(doc, ref, cmp, corpus.spans(doc.id, ref),
-                                  corpus.spans(doc.id, cmp), para)
-        out += frame_disagreements(doc, ref, cmp, corpus.frames(doc.id, ref),
-                                   corpus.all_spans(doc.id, ref), corpus.frames(doc.id, cmp),
-                                   corpus.all_spans(doc.id, cmp), para)
+        if corpus.has(doc.id, ref) and corpus.has(doc.id, cmp):
+            out += compare_pair(corpus, doc, ref, cmp).records(para)
     return out
 
 

@@ -92,53 +92,71 @@ class FrameAlignment:
     matches: list[FrameMatch] = field(default_factory=list)
     only_a: list[Frame] = field(default_factory=list)
     only_b: list[Frame] = field(default_factory=list)
+    # frame id -> role -> extent, for every frame aligned (computed once, reused)
+    extents: dict[str, dict[str, tuple[Offsets, ...]]] = field(default_factory=dict)
+
+    def extent(self, frame: Frame, role: str) -> tuple[Offsets, ...]:
+        return self.extents[frame.id][role]
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    frame: Frame
-    cue: tuple[Offsets, ...]
-    content: tuple[Offsets, ...]
+Extents = dict[str, tuple[Offsets, ...]]
 
 
-def _prepare(frames: Sequence[Frame], spans: Mapping[str, Span]) -> list[_Prepared]:
-    return [_Prepared(f, role_extent(f, ROLE_CUE, spans), role_extent(f, ROLE_CONTENT, spans))
-            for f in frames]
+def frame_extents(frame: Frame, spans: Mapping[str, Span]) -> Extents:
+    """Every role's extent of a frame (see :func:`role_extent`)."""
+    return {r: role_extent(frame, r, spans) for r in ROLES}
+
+
+def _bounds(ext: tuple[Offsets, ...]) -> tuple[int, int]:
+    return (ext[0][0], ext[-1][1]) if ext else (0, -1)
 
 
 def align_frames(frames_a: Sequence[Frame], spans_a: Mapping[str, Span],
-                 frames_b: Sequence[Frame], spans_b: Mapping[str, Span]) -> FrameAlignment:
+                 frames_b: Sequence[Frame], spans_b: Mapping[str, Span],
+                 cache: dict[str, Extents] | None = None) -> FrameAlignment:
     """Align two layers' frames on one document (see module docstring). ``spans_*`` map
-    span id -> span for each layer."""
-    pa, pb = _prepare(frames_a, spans_a), _prepare(frames_b, spans_b)
+    span id -> span for each layer; ``cache`` (frame id -> extents) may carry extents
+    already computed for these frames and spans."""
+    out = FrameAlignment()
+    ext = out.extents
+    for f in frames_a:
+        ext[f.id] = cache[f.id] if cache and f.id in cache else frame_extents(f, spans_a)
+    for f in frames_b:
+        ext[f.id] = cache[f.id] if cache and f.id in cache else frame_extents(f, spans_b)
+    if cache is not None:
+        cache.update(ext)
+    pb = []
+    for j, fb in enumerate(frames_b):
+        x = ext[fb.id]
+        pb.append((j, fb, x[ROLE_CUE], x[ROLE_CONTENT], *_bounds(x[ROLE_CUE]),
+                   *_bounds(x[ROLE_CONTENT])))
+    overlaps = []
+    for i, fa in enumerate(frames_a):
+        x = ext[fa.id]
+        cue_a, con_a = x[ROLE_CUE], x[ROLE_CONTENT]
+        c0, c1 = _bounds(cue_a)
+        n0, n1 = _bounds(con_a)
+        pos = (cue_a or con_a or ((0, 0),))[0][0]
+        for j, fb, cue_b, con_b, d0, d1, m0, m1 in pb:
+            cue = fragments_overlap(cue_a, cue_b) if c0 < d1 and d0 < c1 else 0
+            con = fragments_overlap(con_a, con_b) if n0 < m1 and m0 < n1 else 0
+            if cue or con:
+                overlaps.append((cue, con, pos, fa.id, fb.id, i, j))
     taken_a: set[int] = set()
     taken_b: set[int] = set()
-    out = FrameAlignment()
-    for key in ("cue", "content"):
-        cands = []
-        for i, x in enumerate(pa):
-            if i in taken_a:
-                continue
-            for j, y in enumerate(pb):
-                if j in taken_b:
-                    continue
-                cue = fragments_overlap(x.cue, y.cue) if x.cue and y.cue else 0
-                con = (fragments_overlap(x.content, y.content)
-                       if x.content and y.content else 0)
-                primary = cue if key == "cue" else con
-                if primary <= 0:
-                    continue
-                pos = (x.cue or x.content or ((0, 0),))[0][0]
-                cands.append((-primary, -con, pos, x.frame.id, y.frame.id, i, j, cue, con))
-        cands.sort()
+    first = sorted((-cue, -con, pos, ia, ib, i, j, cue, con)
+                   for cue, con, pos, ia, ib, i, j in overlaps if cue > 0)
+    second = sorted((-con, 0, pos, ia, ib, i, j, cue, con)
+                    for cue, con, pos, ia, ib, i, j in overlaps if con > 0)
+    for cands in (first, second):
         for *_rank, i, j, cue, con in cands:
             if i in taken_a or j in taken_b:
                 continue
             taken_a.add(i)
             taken_b.add(j)
-            out.matches.append(FrameMatch(pa[i].frame, pb[j].frame, cue, con))
-    out.only_a = [x.frame for i, x in enumerate(pa) if i not in taken_a]
-    out.only_b = [y.frame for j, y in enumerate(pb) if j not in taken_b]
+            out.matches.append(FrameMatch(frames_a[i], frames_b[j], cue, con))
+    out.only_a = [f for i, f in enumerate(frames_a) if i not in taken_a]
+    out.only_b = [f for j, f in enumerate(frames_b) if j not in taken_b]
     return out
 
 

@@ -6,11 +6,11 @@ Definitions (the report repeats them):
   a discontinuous span covers only its fragments).
 - **exact match**: same label and identical fragments. 1:1 — when a layer holds the same
   span twice, each copy matches at most one span of the other layer.
-- **overlap match**: same label and overlap >= 1 code point, made 1:1: exact matches are
-  taken first, then the rest *greedily by largest overlap*: all candidate pairs are ranked
-  by overlap (largest first), then by boundary distance
-  ``|start_a - start_b| + |end_a - end_b|`` (smallest first), then by position (start of
-  a, start of b, their ids); a pair is taken when neither span is taken yet.
+- **overlap match**: same label and overlap >= 1 code point, made 1:1 *greedily*: all
+  candidate pairs are ranked — pairs with identical fragments first, then by overlap
+  (largest first), then by boundary distance ``|start_a - start_b| + |end_a - end_b|``
+  (smallest first), then by position (start of a, start of b, their ids) — and a pair is
+  taken when neither span is taken yet. So exact pairs are never broken up.
   Greedy is deterministic and explainable; it can differ from an optimal assignment only
   when overlaps chain across three or more spans.
 - **precision / recall / F1** of layer B against reference layer A:
@@ -116,56 +116,75 @@ def _match_exact(a: Sequence[Span], b: Sequence[Span], same_label: bool) -> Matc
     return out
 
 
-def _match_overlap(a: Sequence[Span], b: Sequence[Span], same_label: bool) -> Matching:
-    exact = _match_exact(a, b, same_label)
-    if not exact.only_a or not exact.only_b:
-        return exact
-    rest = _match_greedy(exact.only_a, exact.only_b, same_label)
-    rest.matches = sorted(exact.matches + rest.matches,
-                          key=lambda m: (m.a.start, m.a.end, m.b.start, m.b.end))
-    return rest
+Candidate = tuple[int, int, int, int, int, str, str, int, int, bool]
 
 
-def _match_greedy(a: Sequence[Span], b: Sequence[Span], same_label: bool) -> Matching:
-    groups_a: dict[str | None, list[int]] = {}
-    groups_b: dict[str | None, list[int]] = {}
+def _candidates(a: Sequence[Span], b: Sequence[Span]) -> list[Candidate]:
+    """Every overlapping (a, b) pair, labels ignored, as a sortable rank:
+    (not identical fragments, -overlap, boundary distance, start a, start b, id a, id b,
+    index a, index b, same label)."""
+    if not a or not b:
+        return []
+    items = sorted((t.fragments[0][0], t.fragments[-1][1], j) for j, t in enumerate(b))
+    starts = [x[0] for x in items]
+    longest = max(x[1] - x[0] for x in items)
+    out: list[Candidate] = []
     for i, s in enumerate(a):
-        groups_a.setdefault(s.label if same_label else None, []).append(i)
-    for j, t in enumerate(b):
-        groups_b.setdefault(t.label if same_label else None, []).append(j)
-    cands: list[tuple[int, int, int, int, str, str, int, int]] = []
-    for key, ia in groups_a.items():
-        jb = groups_b.get(key)
-        if not jb:
-            continue
-        jb = sorted(jb, key=lambda j: b[j].start)
-        starts = [b[j].start for j in jb]
-        longest = max(b[j].end - b[j].start for j in jb)
-        for i in ia:
-            s = a[i]
-            lo = bisect_left(starts, s.start - longest)
-            hi = bisect_left(starts, s.end)
-            for j in jb[lo:hi]:
-                t = b[j]
-                if t.end <= s.start:
-                    continue
-                ov = span_overlap(s, t)
-                if ov > 0:
-                    cands.append((-ov, boundary_distance(s, t), s.start, t.start, s.id, t.id,
-                                  i, j))
-    cands.sort()
-    taken_a: set[int] = set()
-    taken_b: set[int] = set()
-    out = Matching()
-    for neg_ov, _d, _sa, _sb, _ia, _ib, i, j in cands:
-        if i in taken_a or j in taken_b:
+        f = s.fragments
+        s0, e0, single = f[0][0], f[-1][1], len(f) == 1
+        for t0, t1, j in items[bisect_left(starts, s0 - longest):bisect_left(starts, e0)]:
+            if t1 <= s0:
+                continue
+            t = b[j]
+            g = t.fragments
+            if single and len(g) == 1:
+                ov = (e0 if e0 < t1 else t1) - (s0 if s0 > t0 else t0)
+            else:
+                ov = fragments_overlap(f, g)
+            if ov > 0:
+                dist = (s0 - t0 if s0 > t0 else t0 - s0) + (e0 - t1 if e0 > t1 else t1 - e0)
+                out.append((0 if f == g else 1, -ov, dist, s0, t0, s.id, t.id, i, j,
+                            s.label == t.label))
+    out.sort()
+    return out
+
+
+def _greedy(a: Sequence[Span], b: Sequence[Span], cands: Sequence[Candidate],
+            taken_a: set[int], taken_b: set[int], same_label: bool) -> list[SpanMatch]:
+    out = []
+    for c in cands:
+        i, j = c[7], c[8]
+        if (same_label and not c[9]) or i in taken_a or j in taken_b:
             continue
         taken_a.add(i)
         taken_b.add(j)
-        out.matches.append(SpanMatch(a[i], b[j], -neg_ov))
-    out.only_a = [s for i, s in enumerate(a) if i not in taken_a]
-    out.only_b = [t for j, t in enumerate(b) if j not in taken_b]
+        out.append(SpanMatch(a[i], b[j], -c[1]))
     return out
+
+
+def _match_overlap(a: Sequence[Span], b: Sequence[Span], same_label: bool) -> Matching:
+    ta: set[int] = set()
+    tb: set[int] = set()
+    out = Matching(_greedy(a, b, _candidates(a, b), ta, tb, same_label))
+    out.only_a = [s for i, s in enumerate(a) if i not in ta]
+    out.only_b = [t for j, t in enumerate(b) if j not in tb]
+    return out
+
+
+def match_layers(a: Sequence[Span], b: Sequence[Span]) -> tuple[Matching, Matching]:
+    """Both matchings the disagreement types need, from one pass over overlapping pairs:
+    ``same`` = ``match_spans(a, b, "overlap")`` and ``blind`` = ``match_spans(same.only_a,
+    same.only_b, "overlap", same_label=False)``."""
+    cands = _candidates(a, b)
+    ta: set[int] = set()
+    tb: set[int] = set()
+    same = Matching(_greedy(a, b, cands, ta, tb, True))
+    same.only_a = [s for i, s in enumerate(a) if i not in ta]
+    same.only_b = [t for j, t in enumerate(b) if j not in tb]
+    blind = Matching(_greedy(a, b, cands, ta, tb, False))
+    blind.only_a = [s for i, s in enumerate(a) if i not in ta]
+    blind.only_b = [t for j, t in enumerate(b) if j not in tb]
+    return same, blind
 
 
 # --------------------------------------------------------------------- P / R / F1

@@ -27,35 +27,35 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..domain.model import Document, Span
-from ..domain.text import tokenize
 from .coefficients import (
     MISSING,
-    alpha_codes,
-    cohen_kappa_codes,
-    fleiss_kappa_codes,
-    observed_agreement,
+    alpha_counts,
+    cohen_kappa_pair,
+    fleiss_from_counts,
+    observed_agreement_counts,
+    value_counts,
 )
 from .corpus import Corpus
+from .table import FragmentTable, TokenTable, doc_mask, expand
 
 O_LABEL = "O"
 
 
 @dataclass
 class TokenGrid:
-    """Per document: token offsets; per annotator: one code per token.
+    """Every token of every document, one code per annotator.
 
     ``codes[a]`` holds, for annotator ``a``, 0 for ``O`` and ``k+1`` for ``labels[k]``
     (``MISSING`` = -1 where the annotator has not annotated the document); ``binary[a]`` is
-    a labels x tokens 0/1 matrix (or -1) for the per-label figures.
+    a labels x tokens 0/1 matrix (-1 missing) for the per-label figures.
     """
 
     labels: tuple[str, ...]
     annotators: tuple[str, ...]
     doc_ids: list[str]
     doc_bounds: np.ndarray  # token index where each document starts (len = docs + 1)
-    codes: np.ndarray  # annotators x tokens, int64
-    binary: np.ndarray  # annotators x labels x tokens, int8 (-1 missing)
+    codes: np.ndarray  # annotators x tokens, int8
+    binary: np.ndarray  # annotators x labels x tokens, int8
 
     @property
     def n_tokens(self) -> int:
@@ -64,106 +64,111 @@ class TokenGrid:
     def doc_slice(self, index: int) -> slice:
         return slice(int(self.doc_bounds[index]), int(self.doc_bounds[index + 1]))
 
-
-def token_offsets(doc: Document) -> tuple[np.ndarray, np.ndarray]:
-    toks = tokenize(doc.text)
-    if not toks:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    arr = np.asarray(toks, dtype=np.int64)
-    return arr[:, 0].copy(), arr[:, 1].copy()
+    def row(self, annotator: str) -> int:
+        return self.annotators.index(annotator)
 
 
-def label_tokens(starts: np.ndarray, ends: np.ndarray, spans: Sequence[Span],
-                 labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """One annotator's token codes (0 = O, k+1 = labels[k]) and labels x tokens coverage."""
-    rank = {label: k for k, label in enumerate(labels)}
-    codes = np.zeros(starts.shape[0], dtype=np.int64)
-    cover = np.zeros((len(labels), starts.shape[0]), dtype=np.int8)
-    # paint the lowest priority first so that the innermost span is painted last
-    order = sorted((s for s in spans if s.label in rank),
-                   key=lambda s: (s.length, rank[s.label], s.start, s.id), reverse=True)
-    for s in order:
-        k = rank[s.label]
-        for fs, fe in s.fragments:
-            lo = int(np.searchsorted(ends, fs, side="right"))
-            hi = int(np.searchsorted(starts, fe, side="left"))
-            if hi > lo:
-                codes[lo:hi] = k + 1
-                cover[k, lo:hi] = 1
-    return codes, cover
-
-
-def token_grid(corpus: Corpus, annotators: Sequence[str] | None = None) -> TokenGrid:
-    """Label every token of every document for each annotator (see module docstring)."""
+def token_grid(corpus: Corpus, annotators: Sequence[str] | None = None,
+               fragments: FragmentTable | None = None,
+               tokens: TokenTable | None = None) -> TokenGrid:
+    """Label every token of every document for each annotator (see module docstring).
+    ``fragments`` / ``tokens`` reuse tables already built for the corpus."""
     names = tuple(annotators if annotators is not None else corpus.annotators)
     labels = corpus.labels
-    per_doc: list[tuple[np.ndarray, np.ndarray]] = [token_offsets(d) for d in corpus.documents]
-    bounds = np.zeros(len(per_doc) + 1, dtype=np.int64)
-    np.cumsum([p[0].shape[0] for p in per_doc], out=bounds[1:])
-    total = int(bounds[-1])
-    codes = np.full((len(names), total), MISSING, dtype=np.int64)
-    binary = np.full((len(names), len(labels), total), -1, dtype=np.int8)
-    for i, doc in enumerate(corpus.documents):
-        starts, ends = per_doc[i]
-        sl = slice(int(bounds[i]), int(bounds[i + 1]))
-        for a, name in enumerate(names):
-            if not corpus.has(doc.id, name):
-                continue
-            c, cov = label_tokens(starts, ends, corpus.spans(doc.id, name), labels)
-            codes[a, sl] = c
-            binary[a, :, sl] = cov
-    return TokenGrid(labels, names, [d.id for d in corpus.documents], bounds, codes, binary)
+    if len(labels) > 126:
+        raise ValueError("token agreement supports at most 126 labels")
+    table = fragments or FragmentTable(corpus)
+    toks = tokens or TokenTable.build(corpus, table.doc_offset)
+    total = int(toks.bounds[-1])
+    per_doc = np.diff(toks.bounds)
+    width = int(table.doc_length.max()) + 1 if table.doc_length.size else 1
+    codes = np.zeros((len(names), total), dtype=np.int8)
+    binary = np.zeros((len(names), len(labels), total), dtype=np.int8)
+    for a, name in enumerate(names):
+        fr = table.of(name)
+        if fr.doc.size:
+            off = table.doc_offset[fr.doc]
+            lo, hi = toks.token_range(fr.start + off, fr.end + off)
+            row, tok = expand(lo, hi)
+            if tok.size:
+                # innermost first: shortest span, then label order, then earliest start
+                score = (fr.span_length * (len(labels) + 1) + fr.label) * width + fr.span_start
+                order = np.lexsort((score[row], tok))
+                tok_sorted = tok[order]
+                first = np.ones(tok_sorted.size, dtype=bool)
+                first[1:] = tok_sorted[1:] != tok_sorted[:-1]
+                codes[a, tok_sorted[first]] = fr.label[row[order[first]]] + 1
+                binary[a, fr.label[row], tok] = 1
+        missing = ~doc_mask(corpus, (name,))
+        if missing.any():
+            gone = np.repeat(missing, per_doc)
+            codes[a, gone] = MISSING
+            binary[a, :, gone] = MISSING
+    return TokenGrid(labels, names, [d.id for d in corpus.documents], toks.bounds, codes,
+                     binary)
 
 
 def _num(x: float) -> float | None:
     return None if math.isnan(x) else float(x)
 
 
-def _coefficients(codes: np.ndarray, n_values: int,
-                  pairs: Sequence[tuple[int, int]]) -> dict:
-    pairable = int(((codes >= 0).sum(axis=0) >= 2).sum())
-    complete = int((codes >= 0).all(axis=0).sum()) if codes.shape[0] else 0
+def _figures(codes: np.ndarray, n_values: int, names: Sequence[str]) -> dict:
+    counts = value_counts(codes, n_values)
+    m_u = counts.sum(axis=0, dtype=np.int64)
+    pairable = m_u >= 2
+    complete = m_u == len(names)
+    pc = counts if pairable.all() else counts[:, pairable]
+    cc = counts if complete.all() else counts[:, complete]
     out = {
-        "alpha": _num(alpha_codes(codes, n_values)),
-        "fleiss_kappa": _num(fleiss_kappa_codes(codes, n_values)),
-        "observed_agreement": _num(observed_agreement(codes)),
-        "units": pairable,
-        "complete_units": complete,
+        "alpha": _num(alpha_counts(pc)),
+        "fleiss_kappa": (_num(fleiss_from_counts(cc, float(len(names))))
+                         if len(names) > 1 and cc.shape[1] else None),
+        "observed_agreement": _num(observed_agreement_counts(pc)),
+        "units": int(pc.shape[1]),
+        "complete_units": int(cc.shape[1]),
+        "pairs": {},
     }
-    out["pairs"] = {}
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            kappa, units = cohen_kappa_pair(codes[i], codes[j], n_values)
+            out["pairs"][f"{names[i]}|{names[j]}"] = {
+                "annotators": [names[i], names[j]], "cohen_kappa": _num(kappa),
+                "units": units}
     return out
 
 
-def token_agreement(grid: TokenGrid) -> dict:
+def token_agreement(grid: TokenGrid, annotators: Sequence[str] | None = None) -> dict:
     """Alpha, Fleiss' kappa and pairwise Cohen's kappa over all tokens, overall (labels + O)
-    and per label (binary). Returns plain data (see :func:`annotator.agreement.report`)."""
-    names = grid.annotators
-    pairs = [(i, j) for i in range(len(names)) for j in range(i + 1, len(names))]
-    n_values = len(grid.labels) + 1
-    overall = _coefficients(grid.codes, n_values, pairs)
-    for i, j in pairs:
-        both = (grid.codes[i] >= 0) & (grid.codes[j] >= 0)
-        overall["pairs"][f"{names[i]}|{names[j]}"] = {
-            "annotators": [names[i], names[j]],
-            "cohen_kappa": _num(cohen_kappa_codes(grid.codes[i], grid.codes[j], n_values)),
-            "units": int(both.sum()),
-        }
-    per_label = {}
-    for k, label in enumerate(grid.labels):
-        b = grid.binary[:, k, :].astype(np.int64)
-        entry = _coefficients(b, 2, pairs)
-        for i, j in pairs:
-            entry["pairs"][f"{names[i]}|{names[j]}"] = {
-                "annotators": [names[i], names[j]],
-                "cohen_kappa": _num(cohen_kappa_codes(b[i], b[j], 2)),
-                "units": int(((b[i] >= 0) & (b[j] >= 0)).sum()),
-            }
-        per_label[label] = entry
+    and per label (binary), for ``annotators`` (default: every row of the grid)."""
+    names = tuple(annotators if annotators is not None else grid.annotators)
+    rows = [grid.row(n) for n in names]
+    overall = _figures(grid.codes[rows], len(grid.labels) + 1, names)
+    per_label = {label: _figures(grid.binary[rows, k, :], 2, names)
+                 for k, label in enumerate(grid.labels)}
     return {"overall": overall, "labels": per_label}
 
 
-def per_document_alpha(grid: TokenGrid) -> list[float | None]:
-    """Token alpha (nominal) of each document, in grid order (None when undefined)."""
-    n_values = len(grid.labels) + 1
-    return [_num(alpha_codes(grid.codes[:, grid.doc_slice(i)], n_values))
-            for i in range(len(grid.doc_ids))]
+def per_document_alpha(grid: TokenGrid, annotators: Sequence[str] | None = None
+                       ) -> list[float | None]:
+    """Token alpha (nominal, labels + O) of each document, in grid order; None when
+    undefined (fewer than two annotators, or no variation)."""
+    names = tuple(annotators if annotators is not None else grid.annotators)
+    codes = grid.codes[[grid.row(n) for n in names]]
+    n_docs = len(grid.doc_ids)
+    if codes.shape[1] == 0:
+        return [None] * n_docs
+    counts = value_counts(codes, len(grid.labels) + 1).astype(np.float64)
+    m_u = counts.sum(axis=0)
+    pairable = m_u >= 2
+    doc_of = np.repeat(np.arange(n_docs), np.diff(grid.doc_bounds))[pairable]
+    counts, m_u = counts[:, pairable], m_u[pairable]
+    agree = np.bincount(doc_of, weights=((counts * counts).sum(axis=0) - m_u) / (m_u - 1.0),
+                        minlength=n_docs)
+    n_c = np.stack([np.bincount(doc_of, weights=c, minlength=n_docs) for c in counts])
+    n = n_c.sum(axis=0)
+    expected = n * n - (n_c * n_c).sum(axis=0)
+    out: list[float | None] = []
+    for k in range(n_docs):
+        out.append(float(1.0 - (n[k] - 1.0) * (n[k] - agree[k]) / expected[k])
+                   if expected[k] > 0 else None)
+    return out
