@@ -33,13 +33,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any
 
-from ..domain.errors import AnnotatorError, InputError, SchemaError
+from ..domain.errors import InputError, SchemaError
 from ..domain.model import (
     GOLD,
     ORIGINS,
@@ -58,17 +58,10 @@ from ..domain.text import check_document_size
 from ..store import rows
 from ..store.project import Project
 from ..store.streaming import count_documents, iter_export_layers
+from .articles import Cancelled, Progress
 from .layers import AnnotationImportReport, LayerWriter
 
 FORMAT_TAG = "annotator/1"
-
-# progress(done, total) -> False to cancel
-Progress = Callable[[int, int], bool]
-
-
-class Cancelled(AnnotatorError):
-    """The user cancelled; nothing was written."""
-
 
 def dumps(value: Any) -> str:
     """The canonical JSON text of a value (what every line is made of)."""
@@ -81,9 +74,10 @@ class ExportReport:
     documents: int = 0
     spans: int = 0
     frames: int = 0
+    notes: list[str] = field(default_factory=list)  # what the format could not hold
 
     def summary(self) -> str:
-        return (f"{self.lines} line(s): {self.documents} document(s), {self.spans} span(s), "
+        return (f"{self.lines} record(s): {self.documents} document(s), {self.spans} span(s), "
                 f"{self.frames} frame(s)")
 
 

@@ -16,8 +16,10 @@ Rules (stated in the README):
   project (no documents) takes the file's schema, so that the round trip is exact; a
   project with documents keeps its own and checks labels against it (noted in the report).
 * Each layer replaces the project's layer of that (document, annotator) as a whole
-  (``Project.replace_layer``); identical layers count as unchanged. ``rename_to`` imports
-  every layer under one annotator name (refused if two layers of a document would merge).
+  (``Project.replace_layer``); identical layers count as unchanged. Formats that hold no
+  status (all but canonical JSONL) keep the status the project has (``keep_status``).
+  ``rename_to`` imports every layer under one annotator name (refused if two layers of a
+  document would merge).
 * Span and frame ids must be new to the project (or belong to the layer being replaced).
 """
 
@@ -67,8 +69,9 @@ class LayerWriter:
     """Feeds documents and layers into ``project``; call inside ``project.transaction()``."""
 
     def __init__(self, project: Project, path: str | Path, *, add_labels: bool = False,
-                 rename_to: str | None = None) -> None:
+                 rename_to: str | None = None, keep_status: bool = False) -> None:
         self.project = project
+        self.keep_status = keep_status  # formats without a status keep the project's
         self.path = str(path)
         self.add_labels = add_labels
         self.rename_to = rename_to
@@ -78,12 +81,13 @@ class LayerWriter:
         self._file_schema: tuple[str, int] | None = None  # (json, first line)
         self._adopt: Schema | None = None
         self._docs: dict[str, tuple[str, str]] = {}  # file id -> (sha, project id)
-        self._layers: dict[tuple[str, str], int] = {}
+        self._layers: dict[tuple[str, str], int | None] = {}
         self._new_labels: list[str] = []
         self._provenance: list[Provenance] = []
+        self._current: str | None = None  # the file the current layer came from
 
     def fail(self, line: int | None, message: str) -> InputError:
-        return InputError(self.path, line, message)
+        return InputError(self._current or self.path, line, message)
 
     # -------------------------------------------------------------- schema
     def offer_schema(self, schema: Schema, line: int) -> None:
@@ -109,7 +113,7 @@ class LayerWriter:
                 "against it")
 
     # -------------------------------------------------------------- documents
-    def document(self, doc: Document, line: int) -> str:
+    def document(self, doc: Document, line: int | None) -> str:
         """Add ``doc`` unless present; returns the project's id for it."""
         seen = self._docs.get(doc.id)
         if seen is not None:
@@ -142,9 +146,11 @@ class LayerWriter:
         return target
 
     # -------------------------------------------------------------- layers
-    def layer(self, layer: AnnotatedDocument, line: int,
-              span_lines: dict[str, int] | None = None) -> bool:
-        """Check labels, add the document if needed, replace the layer. True if written."""
+    def layer(self, layer: AnnotatedDocument, line: int | None,
+              span_lines: dict[str, int] | None = None, path: str | None = None) -> bool:
+        """Check labels, add the document if needed, replace the layer. True if written.
+        ``path``: the file this layer came from, when it is not the import's path."""
+        self._current = path
         doc_id = self.document(layer.document, line)
         for span in layer.spans:
             if self.schema.label(span.label) is None:
@@ -166,6 +172,8 @@ class LayerWriter:
         self._layers[key] = line
         if doc_id != layer.document.id or annotator != layer.annotator:
             layer = _relabel(layer, self.project.document(doc_id), annotator)
+        if self.keep_status:
+            layer.status = self.project.status(doc_id, annotator)
         try:
             written = self.project.replace_layer(layer)
         except sqlite3.IntegrityError as exc:

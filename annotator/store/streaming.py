@@ -109,5 +109,25 @@ def iter_export_layers(project: Project, annotators: Iterable[str] | None = None
             yield RawLayer(row, None, None, "[]", "[]", 0, 0)
 
 
+def iter_layer_keys(project: Project, annotators: Iterable[str] | None = None,
+                    status: str | None = None) -> Iterator[tuple[str, str]]:
+    """(document id, annotator) of the layers :func:`iter_export_layers` would yield (no
+    bare documents), without building their JSON: for writers that read domain objects."""
+    names = sorted(set(annotators)) if annotators is not None else None
+    conn = project.db.conn
+    flt, args = _in("annotator", names)
+    sql = (f"SELECT d.position, x.document_id, x.annotator, coalesce(s.status, 'todo') "
+           f"FROM (SELECT document_id, annotator FROM spans WHERE 1{flt} "
+           f"UNION SELECT document_id, annotator FROM frames WHERE 1{flt} "
+           f"UNION SELECT document_id, annotator FROM document_status "
+           f"WHERE status != 'todo'{flt}) x "
+           f"JOIN documents d ON d.id = x.document_id "
+           f"LEFT JOIN document_status s ON s.document_id = x.document_id "
+           f"AND s.annotator = x.annotator ORDER BY d.position, x.annotator")
+    for _, doc_id, ann, st in conn.execute(sql, args * 3).fetchall():
+        if status is None or st == status:
+            yield doc_id, ann
+
+
 def count_documents(project: Project) -> int:
     return project.db.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
