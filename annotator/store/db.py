@@ -119,6 +119,8 @@ def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
             raise ProjectFileError(f"cannot switch the project to WAL mode (got {mode})")
     # FULL: a committed action survives power loss too, not only a process kill.
     conn.execute("PRAGMA synchronous = FULL")
+    if readonly:
+        conn.execute("PRAGMA query_only = ON")
 
 
 def open_database(path: str | Path, *, create: bool = True, readonly: bool = False) -> Database:

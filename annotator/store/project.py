@@ -98,6 +98,20 @@ class Project:
     def version(self) -> int:
         return schema_version(self.db)
 
+    @property
+    def readonly(self) -> bool:
+        """True when this connection refuses writes (``set_readonly`` or opened read-only)."""
+        return bool(self.db.execute("PRAGMA query_only").fetchone()[0])
+
+    def set_readonly(self, readonly: bool) -> None:
+        """Refuse (or allow again) writes on this connection: every write then raises
+        ``sqlite3.OperationalError`` (attempt to write a readonly database)."""
+        self.db.execute(f"PRAGMA query_only = {'ON' if readonly else 'OFF'}")
+
+    def data_version(self) -> int:
+        """Changes when ANOTHER connection commits to the file (SQLite's data_version)."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
     @contextmanager
     def transaction(self) -> Iterator[Project]:
         """Group several changes into one all-or-nothing transaction."""

@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoCommand
 
 from ..domain.checks import short
 from ..domain.model import Frame, Span
+from ..store.lock import explain
 from ..store.project import DeletedSpan
 from .session import ACTION_ERRORS, AnnotationSession
 
@@ -57,7 +58,7 @@ class Action(QUndoCommand):
                     s.ensure_document(self.document_id)
                 step()
         except ACTION_ERRORS as exc:
-            s.failed.emit(f"{verb} failed: {exc}")
+            s.failed.emit(f"{verb} failed: {explain(exc)}")
             return
         s.saved.emit(f"Saved: {verb.lower()} {self.text()}")
 

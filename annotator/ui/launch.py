@@ -67,13 +67,20 @@ def open_window(project_path: str | None, annotator: str | None,
     except (AnnotatorError, OSError) as exc:
         show_error(None, "Cannot open project", str(exc))
         return None
+    from .watch import install_guard, take_lease
+
+    lease = take_lease(project, name)  # read-only if another window edits this project
     try:
         session = AnnotationSession(project, name)
     except (AnnotatorError, ValueError) as exc:
         project.close()
+        if lease is not None:
+            lease.release()
         show_error(None, "Cannot start", str(exc))
         return None
-    return MainWindow(session, settings)
+    window = MainWindow(session, settings)
+    install_guard(window, lease)
+    return window
 
 
 def run_gui(argv: Sequence[str]) -> int:

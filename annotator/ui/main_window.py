@@ -315,6 +315,9 @@ class MainWindow(QMainWindow):
         except AnnotatorError as exc:
             show_error(self, "Cannot open project", str(exc))
             return False
+        guard = getattr(self, "guard", None)  # annotator.ui.watch: lease or read-only
+        if guard is not None:
+            guard.prepare(project)
         self.set_project(project)
         return True
 

@@ -24,6 +24,7 @@ from PySide6.QtGui import QUndoStack
 from ..domain.errors import AnnotatorError
 from ..domain.model import STATUS_IN_PROGRESS, STATUS_TODO, Document, Frame, Span
 from ..domain.schema import Schema
+from ..store.lock import explain
 from ..store.project import DeletedSpan, Project
 
 if TYPE_CHECKING:
@@ -55,7 +56,8 @@ class AnnotationSession(QObject):
         self.spans: dict[str, Span] = {}
         self.frames: dict[str, Frame] = {}
         self._queue: list[tuple[Any, tuple[Any, ...]]] | None = None
-        project.ensure_annotator(annotator)
+        if not project.readonly:  # read-only: the project is edited in another window
+            project.ensure_annotator(annotator)
 
     @property
     def schema(self) -> Schema:
@@ -105,7 +107,8 @@ class AnnotationSession(QObject):
         self.spans = {s.id: s for s in spans}
         self.frames = {f.id: f for f in frames}
         self._emit(self.document_opened, doc_id)
-        if not spans and self.project.status(doc_id, self.annotator) == STATUS_TODO:
+        if (not spans and not self.project.readonly
+                and self.project.status(doc_id, self.annotator) == STATUS_TODO):
             self.project.set_status(doc_id, self.annotator, STATUS_IN_PROGRESS)
             self._emit(self.status_changed, doc_id, STATUS_IN_PROGRESS)
 
@@ -260,7 +263,7 @@ class AnnotationSession(QObject):
             with self.batch():
                 action.first()
         except ACTION_ERRORS as exc:
-            self.failed.emit(f"Not saved: {exc}")
+            self.failed.emit(f"Not saved: {explain(exc)}")
             return False
         action.mark_done()
         self.undo_stack.push(action)
