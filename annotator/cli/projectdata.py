@@ -12,17 +12,32 @@ from collections.abc import Sequence
 from ..agreement.adjudication import Decision, GoldState, decide
 from ..agreement.corpus import Corpus
 from ..agreement.units import DocumentUnits, Unit
-from ..domain.model import GOLD, Frame, Span
+from ..domain.model import GOLD, STATUS_DONE, Frame, Span
 from ..domain.provenance import GoldChange
 from ..store.project import Project
+
+
+def active_annotators(project: Project) -> list[str]:
+    """Annotators (gold aside) with at least one span or frame, or a document marked done.
+
+    The default set compared and adjudicated: someone who only opened documents (which
+    marks them "in progress", e.g. the adjudicator in the desktop app) is left out.
+    """
+    st = project.stats()
+    names = {r["annotator"] for r in st["spans"]} | {r["annotator"] for r in st["frames"]}
+    names |= {r["annotator"] for r in st["status"] if r["status"] == STATUS_DONE}
+    names.discard(GOLD)
+    return sorted(names)
 
 
 def load_corpus(project: Project, annotators: Sequence[str] | None = None,
                 documents: Sequence[str] | None = None,
                 labels: Sequence[str] | None = None) -> Corpus:
     """The project's layers as a Corpus (gold kept apart unless named in ``annotators``).
-    Labels default to the schema's, in schema order."""
-    wanted = None if annotators is None else [*annotators, GOLD]
+    Annotators default to :func:`active_annotators`; labels to the schema's, in order."""
+    if annotators is None:
+        annotators = active_annotators(project)
+    wanted = [*annotators, GOLD]
     docs, layers = project.all_layers(wanted, documents)
     return Corpus.build(docs, layers, annotators=annotators,
                         labels=labels or project.schema.label_names)

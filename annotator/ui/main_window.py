@@ -47,6 +47,7 @@ from .documents_pane import DocumentsPane
 from .frame_panel import FramePanel
 from .label_panel import LabelPanel
 from .menus import WindowActions
+from .review.menu import install_review_menu
 from .session import AnnotationSession
 from .settings import Settings
 
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self.documents.document_chosen.connect(self.open_document)
         self.documents.mark_done_clicked.connect(self.mark_done)
         self.actions = WindowActions(self)
+        self.review_actions = install_review_menu(self)  # Review: merge, agreement, adjudicate
         self._bind(session)
         self._restore_state()
 
