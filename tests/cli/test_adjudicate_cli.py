@@ -82,3 +82,21 @@ def test_merge_and_adjudicate_seed_article(tmp_path: Path,
     assert cli_main([*adj, "show"]) == 0
     out = capsys.readouterr().out
     assert "rationale: appositive" in out and "reject" in out
+
+
+def test_gold_exports_and_merges_with_provenance(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture) -> None:
+    alice, bob, doc = make_two_projects(tmp_path)
+    p = ["--project", str(alice)]
+    assert cli_main(["merge", str(bob), *p]) == 0
+    assert cli_main(["adjudicate", *p, "--by", "lead", "agreed"]) == 0
+    out = tmp_path / "gold.jsonl"
+    assert cli_main(["export", *p, "--gold", "--annotator", "alice", "--out", str(out)]) == 0
+    fresh = tmp_path / "fresh.db"
+    assert cli_main(["merge", str(out), "--project", str(fresh)]) == 0
+    capsys.readouterr()
+    with Project.open(alice) as a, Project.open(fresh) as f:
+        assert f.spans(doc, GOLD) == a.spans(doc, GOLD) and len(f.spans(doc, GOLD)) == 4
+        assert f.frames(doc, GOLD) == a.frames(doc, GOLD)
+        assert f.provenance_for_document(doc) == a.provenance_for_document(doc)
+        assert {la.annotator for la in f.all_layers()[1]} == {"alice", GOLD}
