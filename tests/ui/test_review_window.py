@@ -173,7 +173,11 @@ def test_review_menu_merge_measure_adjudicate(qtbot, window: MainWindow, seeds,
                     for i in range(review.dashboard.pairs_table.columnCount())]
     review.dashboard.click("gold", 1, 0)
     assert review.page.filter.pair == (GOLD, "bob")
-    assert all(GOLD in r.annotators for r in review.page.records)
+    review.page.open_only.setChecked(False)
+    records = review.page.records
+    assert records and all(r.annotators == (GOLD, "bob") for r in records)
+    # bob's short source against the gold appositive: a boundary disagreement with gold
+    assert any(r.type == "boundary" and "SOURCE" in r.labels for r in records)
 
 
 def test_merge_conflict_asks_before_replacing(qtbot, window: MainWindow, seeds,
@@ -228,3 +232,38 @@ def test_review_texts_are_plain(qtbot, tmp_path: Path) -> None:
     assert "<b>minister</b>" in col.item_label.text()
     review.close()
     p.close()
+
+
+def test_edit_dialog_validates_and_builds_decisions(qtbot, seeds) -> None:
+    from annotator.formats.merge import merge_sources
+    from annotator.ui.review.data import ReviewData
+    from annotator.ui.review.edit_dialog import parse_fragments
+
+    alice, bob, doc = seeds
+    with Project.open(alice) as p:
+        merge_sources(p, [bob])
+        units = ReviewData(p).units(doc)
+        span_unit = next(u for u in units.units if u.kind == "span" and "boundary" in u.types)
+        dialog = EditDialog(span_unit, "bob", units.document.text, p.schema, "why")
+        qtbot.addWidget(dialog)
+        assert dialog.preview.text() == "“John Ullyot”"
+        dialog.fragments_edit.setText("537-541, 542-548")
+        assert dialog.preview.text() == "“John Ullyot”"  # two fragments joined by a space
+        dialog.fragments_edit.setText("548-537")
+        dialog._accept()
+        assert dialog.result_decision is None and "outside the text" in dialog.error.text()
+        dialog.fragments_edit.setText("537-548")
+        dialog._accept()
+        d = dialog.result_decision
+        assert (d.kind, d.annotator, d.label, d.fragments, d.rationale) == (
+            "edit", "bob", "SOURCE", ((537, 548),), "why")
+        frame_unit = next(u for u in units.units if u.kind == "frame" and "stance" in u.types)
+        fd = EditDialog(frame_unit, "alice", units.document.text, p.schema)
+        qtbot.addWidget(fd)
+        fd.attr_boxes["stance"].setCurrentText("FAVOR")
+        fd.attr_boxes["target"].setText("Russia")
+        assert fd.decision().attributes == {"stance": "FAVOR", "target": "Russia",
+                                            "quote_form": None, "type": None}
+    with pytest.raises(ValueError):
+        parse_fragments("12")
+    assert parse_fragments("5-9; 1-3") == ((1, 3), (5, 9))

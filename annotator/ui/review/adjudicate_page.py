@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from ...agreement.adjudication import Decision
 from ...agreement.disagreements import TYPES, Disagreement
 from ...agreement.units import Unit
+from ...domain.model import GOLD
 from .data import RecordFilter, ReviewData
 from .side_by_side import TYPE_COLOURS, SideBySideView
 
@@ -236,7 +237,12 @@ class AdjudicatePage(QWidget):
     def show_record(self, record: Disagreement) -> None:
         unit = self.data.unit_for(record)
         if unit is None:
-            self.view.clear("This disagreement's items are no longer in the project.")
+            only = next((a for a, i in zip(record.annotators, record.items, strict=True)
+                         if i is not None), "")
+            self.view.clear(f"Only {only} has this item; nothing of the compared annotators' "
+                            "to adjudicate here." if only == GOLD else
+                            "This disagreement's items are no longer in the project.")
+            self._accept_buttons(None)
             return
         units = self.data.units(record.document_id)
         self.view.show_unit(units, unit, self.data.gold(record.document_id),

@@ -107,7 +107,17 @@ class ReviewData:
             self._records = disagreements(self.corpus, self.corpus.pairs())
         return self._records
 
+    def gold_records(self, annotator: str) -> list[Disagreement]:
+        """Disagreements of ``annotator`` against the gold layer as it is now."""
+        docs, layers = self.project.all_layers([annotator, GOLD])
+        corpus = Corpus.build(docs, layers, annotators=[annotator], labels=self.labels)
+        return disagreements(corpus, corpus.gold_pairs())
+
     def filtered(self, flt: RecordFilter) -> list[Disagreement]:
+        """Peer-pair records matching ``flt``; a pair naming gold compares with gold now."""
+        if flt.pair is not None and GOLD in flt.pair:
+            other = flt.pair[1] if flt.pair[0] == GOLD else flt.pair[0]
+            return [d for d in self.gold_records(other) if flt.matches(d)]
         return [d for d in self.records() if flt.matches(d)]
 
     def units(self, doc_id: str) -> DocumentUnits:

@@ -58,6 +58,12 @@ class EditDialog(QDialog):
                                  else "a new item")
         self.base_label.setTextFormat(Qt.TextFormat.PlainText)
         form.addRow("Base:", self.base_label)
+        items = QLabel("\n".join(
+            f"{ann}: {format_fragments(i.fragments)} {i.label}" if isinstance(i, Span)
+            else f"{ann}: stance {i.attributes.get('stance') or 'unset'}"
+            for ann, i in unit.items))
+        items.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow("Items:", items)
         self.label_box: QComboBox | None = None
         self.fragments_edit: QLineEdit | None = None
         self.preview = QLabel()
@@ -79,6 +85,11 @@ class EditDialog(QDialog):
             form.addRow("Text:", self.preview)
             self._update_preview()
         else:
+            roles = QLabel(f"Roles are {annotator}'s (gold spans already decided for them "
+                           "are reused); set the attributes below.")
+            roles.setTextFormat(Qt.TextFormat.PlainText)
+            roles.setWordWrap(True)
+            form.addRow("", roles)
             fdef = schema.frames[0] if schema.frames else None
             if isinstance(self.base, Frame):
                 fdef = schema.frame(self.base.type) or fdef
