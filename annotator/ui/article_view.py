@@ -122,7 +122,7 @@ class ArticleView(QWidget):
         if not hasattr(self, "_header"):  # a font change while constructing
             return
         left = int(self.text_edit.gutter)
-        self._header.setContentsMargins(left, 14, int(DOCUMENT_MARGIN) + 6, 2)
+        self._header.setContentsMargins(left, 14, int(DOCUMENT_MARGIN) + 6, 8)
 
     # ---- spans ---------------------------------------------------------------------
 

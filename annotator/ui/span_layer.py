@@ -3,25 +3,28 @@ underline lane of each, and the innermost span at every character.
 
 Pure Python (no Qt) so that it can be tested and measured on its own. Offsets are code
 points into the document text, half-open ``[start, end)``. The text is cut into *blocks*
-exactly where the text widget cuts it (after each ``\\n`` or U+2029); a span fragment that
-crosses a block boundary becomes one :class:`Piece` per block, so painting a block only looks
-at the pieces of that block, never at every span.
+exactly where the text widget cuts it (after each ``\\n``, ``\\r`` or U+2029); the part of a
+span fragment inside one block is a :class:`Piece`. Painting a block looks only at its
+pieces, never at every span.
 
-Per block, computed lazily and cached until a span in that block changes:
+Fragments are kept sorted by start (long ones, rarer, in a list of their own), so a block's
+pieces are found by bisection when the block is first painted or queried. Per block, computed
+lazily and cached until a span in that block changes:
 
 - lanes: pieces sorted by (start, longest first) take the lowest free lane, so an outer
   span sits in lane 0 and each nested or crossing span one lane further out;
 - background: the text cut into segments, each owned by its innermost covering piece
   (shortest fragment, then the one that starts later, then the span id).
 
-Adding, removing or updating one span touches only the blocks it covers.
+Replacing the layer costs one sort; adding, removing or updating one span touches only the
+blocks it covers.
 """
 
 from __future__ import annotations
 
 import heapq
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -62,6 +65,13 @@ class Piece(NamedTuple):
 
 _new_piece = tuple.__new__  # builds a Piece without NamedTuple's slower Python-level __new__
 
+# A fragment as stored: (start, end, span id, rank), clipped to the text.
+_Frag = tuple[int, int, str, Rank]
+# Fragments longer than this are scanned for every block instead of found by bisection, so
+# that the bisection window (a block's start minus this) stays small.
+LONG_FRAGMENT = 4096
+
+
 @dataclass(slots=True)
 class BlockLayer:
     """What to paint in one block: pieces with their lanes, and background segments."""
@@ -72,7 +82,7 @@ class BlockLayer:
 
 
 class SpanLayer:
-    """Spans indexed by block. ``block_starts`` as returned by :func:`block_starts`."""
+    """Spans indexed by block. ``starts`` as returned by :func:`block_starts`."""
 
     def __init__(self, starts: Sequence[int], text_length: int) -> None:
         if not starts or starts[0] != 0:
@@ -80,8 +90,8 @@ class SpanLayer:
         self._starts = list(starts)
         self._length = text_length
         self._spans: dict[str, Span] = {}
-        self._pieces: dict[int, list[Piece]] = {}  # block -> pieces
-        self._blocks_of: dict[str, list[int]] = {}  # span id -> blocks it has pieces in
+        self._frags: list[_Frag] = []  # fragments up to LONG_FRAGMENT, sorted
+        self._long: list[_Frag] = []  # longer fragments (few), any order
         self._cache: dict[int, BlockLayer] = {}
 
     # ---- reading -------------------------------------------------------------------
@@ -113,89 +123,119 @@ class SpanLayer:
         return max(0, bisect_right(self._starts, offset) - 1)
 
     def blocks_of(self, span_id: str) -> list[int]:
-        return list(self._blocks_of.get(span_id, ()))
+        """Blocks in which a span has a (non-empty) piece."""
+        span = self._spans.get(span_id)
+        if span is None:
+            return []
+        out: set[int] = set()
+        for s, e in self._clipped(span):
+            for b in range(self.block_of(s), self.block_of(e - 1) + 1):
+                bs, be = self.block_range(b)
+                if min(e, be) > max(s, bs):
+                    out.add(b)
+        return sorted(out)
 
     def pieces(self, block: int) -> list[Piece]:
-        return list(self._pieces.get(block, ()))
+        return [p for p, _lane in self.layer(block).pieces]
 
     def covering(self, offset: int) -> list[str]:
         """Ids of the spans covering ``offset``, innermost first."""
-        hits = [p for p in self._pieces.get(self.block_of(offset), ())
-                if p.start <= offset < p.end]
+        hits = [p for p in self.pieces(self.block_of(offset)) if p.start <= offset < p.end]
         hits.sort(key=lambda p: p.rank)
-        seen: dict[str, None] = {}
-        for p in hits:
-            seen.setdefault(p.span_id)
-        return list(seen)
+        return list(dict.fromkeys(p.span_id for p in hits))
 
     def innermost_at(self, offset: int) -> str | None:
         ids = self.covering(offset)
         return ids[0] if ids else None
 
     def layer(self, block: int) -> BlockLayer:
-        """Lanes and background of one block (cached)."""
+        """Pieces, lanes and background of one block (cached)."""
         cached = self._cache.get(block)
         if cached is None:
-            cached = self._cache[block] = _compute_layer(self._pieces.get(block, []))
+            cached = self._cache[block] = _compute_layer(self._find_pieces(block))
         return cached
+
+    def _find_pieces(self, block: int) -> list[Piece]:
+        if not 0 <= block < len(self._starts):
+            return []
+        bs, be = self.block_range(block)
+        frags = self._frags
+        lo = bisect_left(frags, (bs - LONG_FRAGMENT,))
+        hi = bisect_left(frags, (be,))
+        out = []
+        for f in frags[lo:hi]:
+            if f[1] > bs:
+                out.append(_new_piece(Piece, (max(f[0], bs), min(f[1], be), f[2], f[3])))
+        for f in self._long:
+            if f[0] < be and f[1] > bs:
+                out.append(_new_piece(Piece, (max(f[0], bs), min(f[1], be), f[2], f[3])))
+        return [p for p in out if p.end > p.start]
 
     # ---- changing ------------------------------------------------------------------
 
     def set_spans(self, spans: Iterable[Span]) -> None:
-        self._spans.clear()
-        self._pieces.clear()
-        self._blocks_of.clear()
+        self._spans = {span.id: span for span in spans}
+        frags: list[_Frag] = []
+        long: list[_Frag] = []
+        for span in self._spans.values():
+            for f in self._frags_of(span):
+                (long if f[1] - f[0] > LONG_FRAGMENT else frags).append(f)
+        frags.sort()
+        self._frags, self._long = frags, long
         self._cache.clear()
-        for span in spans:
-            self._insert(span)
 
     def add(self, span: Span) -> list[int]:
         """Add (or replace) a span; return the blocks whose painting changed."""
-        touched = self.remove(span.id) if span.id in self._spans else []
-        return sorted(set(touched) | set(self._insert(span)))
+        touched = set(self.remove(span.id)) if span.id in self._spans else set()
+        self._spans[span.id] = span
+        for f in self._frags_of(span):
+            if f[1] - f[0] > LONG_FRAGMENT:
+                self._long.append(f)
+            else:
+                insort(self._frags, f)
+        touched |= self._invalidate(span)
+        return sorted(touched)
 
     def remove(self, span_id: str) -> list[int]:
         """Remove a span if present; return the blocks whose painting changed."""
-        if self._spans.pop(span_id, None) is None:
+        span = self._spans.get(span_id)
+        if span is None:
             return []
-        blocks = self._blocks_of.pop(span_id, [])
-        for b in blocks:
-            kept = [p for p in self._pieces.get(b, ()) if p.span_id != span_id]
-            if kept:
-                self._pieces[b] = kept
+        touched = self._invalidate(span)
+        del self._spans[span_id]
+        for f in self._frags_of(span):
+            target = self._long if f[1] - f[0] > LONG_FRAGMENT else self._frags
+            if target is self._frags:
+                i = bisect_left(target, f)
+                if i < len(target) and target[i] == f:
+                    del target[i]
             else:
-                self._pieces.pop(b, None)
-            self._cache.pop(b, None)
-        return blocks
+                target.remove(f)
+        return sorted(touched)
 
-    def _insert(self, span: Span) -> list[int]:
-        self._spans[span.id] = span
-        starts, length, pieces = self._starts, self._length, self._pieces
-        last = len(starts) - 1
-        blocks: list[int] = []
+    def _clipped(self, span: Span) -> list[tuple[int, int]]:
+        out = []
+        for fs, fe in span.fragments:
+            s, e = max(0, fs), min(self._length, fe)
+            if e > s:
+                out.append((s, e))
+        return out
+
+    def _frags_of(self, span: Span) -> list[_Frag]:
+        sid, length = span.id, self._length
+        out = []
         for fs, fe in span.fragments:
             s = fs if fs > 0 else 0
             e = fe if fe < length else length
-            if e <= s:
-                continue
-            rank = (fe - fs, -fs, span.id)
-            b = bisect_right(starts, s) - 1
-            b1 = bisect_right(starts, e - 1) - 1
-            while b <= b1:
-                be = starts[b + 1] - 1 if b < last else length
-                ps = s if s > starts[b] else starts[b]
-                pe = e if e < be else be
-                if pe > ps:
-                    pieces.setdefault(b, []).append(_new_piece(Piece, (ps, pe, span.id, rank)))
-                    blocks.append(b)
-                b += 1
-        blocks = sorted(set(blocks)) if len(span.fragments) > 1 else blocks
-        self._blocks_of[span.id] = blocks
-        cache = self._cache
-        if cache:
-            for b in blocks:
-                cache.pop(b, None)
-        return blocks
+            if e > s:
+                out.append((s, e, sid, (fe - fs, -fs, sid)))
+        return out
+
+    def _invalidate(self, span: Span) -> set[int]:
+        touched = set(self.blocks_of(span.id))
+        for b in touched:
+            self._cache.pop(b, None)
+        return touched
 
 
 def _compute_layer(pieces: list[Piece]) -> BlockLayer:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -39,16 +39,17 @@ from PySide6.QtWidgets import QApplication, QTextEdit, QToolTip, QWidget
 from annotator.domain.model import Document, Span
 from annotator.domain.text import OffsetMap
 
-from .span_layer import Piece, SpanLayer, block_starts, display_text
+from .span_geometry import BlockGeometry, block_geometry, line_at, line_at_y
+from .span_layer import SpanLayer, block_starts, display_text
 
 LINE_HEIGHT_PERCENT = 165
 DOCUMENT_MARGIN = 14.0
 TINT_ALPHA = 50  # innermost span background
 HIGHLIGHT_ALPHA = 105  # spans of the highlighted frame, and the selected span
-LANE_THICKNESS = 2.0
-LANE_STEP = 3.0
 DEFAULT_COLOUR = "#8c8c8c"
 NUMBER_COLOUR = "#9a9a9a"
+# Blocks with more lines than this get geometry for the lines in view only, uncached.
+HUGE_BLOCK_LINES = 300
 # Right-to-left scripts: blocks holding them are measured by glyph runs (bidi-exact).
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff"
                   "\U0001e800-\U0001efff]")
@@ -85,11 +86,15 @@ class SpanTextEdit(QTextEdit):
         self.selected_id: str | None = None
         self.highlighted: frozenset[str] = frozenset()
         self._colours: dict[str, QColor] = {}
-        self._rtl_blocks: set[int] = set()
+        self._tints: dict[tuple[str, int], QColor] = {}
+        self._text = ""
+        self._rtl: dict[int, bool] = {}  # block -> holds right-to-left text (lazily)
         self._numbers: dict[int, list[tuple[int, int]]] = {}  # block -> [(number, offset)]
         self._press: QPoint | None = None
         self._paragraphs = 0
-        self._top_hint = QTextBlock()
+        self._top_hint = 0  # number of the block found at the top last time
+        self._geometry: dict[int, BlockGeometry] = {}  # block -> cached rectangles
+        self._number_style: tuple[QFont, QFontMetricsF] | None = None
         self.gutter = 0.0
 
     # ---- content -------------------------------------------------------------------
@@ -101,14 +106,16 @@ class SpanTextEdit(QTextEdit):
         self.selected_id = None
         self.highlighted = frozenset()
         self.omap = OffsetMap(text)
-        self._top_hint = QTextBlock()
+        self._top_hint = 0
         self.setPlainText(display_text(text))
         starts = block_starts(text)
         if self.document().blockCount() != len(starts):  # cannot happen; stay exact if it does
             starts = [self.omap.to_cp(b.position()) for b in _blocks(self.document())]
         self.layer = SpanLayer(starts, len(text))
         self.layer.set_spans(spans)
-        self._rtl_blocks = {self.layer.block_of(m.start()) for m in _RTL.finditer(text)}
+        self._text = text
+        self._rtl = {}
+        self._geometry = {}
         self._numbers = {}
         paragraphs = doc.paragraphs if doc is not None else ()
         for number, (start, _end) in enumerate(paragraphs, 1):
@@ -128,8 +135,7 @@ class SpanTextEdit(QTextEdit):
         cursor.select(QTextCursor.SelectionType.Document)
         cursor.setBlockFormat(fmt)
         self._set_gutter()
-        cursor.endEditBlock()
-        self.setTextCursor(QTextCursor(doc))
+        cursor.endEditBlock()  # setPlainText left the widget's own cursor at the start
 
     def _set_gutter(self) -> None:
         """Room left of the text for the paragraph numbers at the current font size."""
@@ -146,10 +152,24 @@ class SpanTextEdit(QTextEdit):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # e.g. Ctrl+wheel zoom
+            self._number_style = None
+            self._geometry = {}
             self._set_gutter()
 
     def set_colours(self, colours: Mapping[str, str]) -> None:
         self._colours = {label: QColor(c) for label, c in colours.items()}
+        self._tints: dict[tuple[str, int], QColor] = {}
+
+    def _tint(self, span_id: str, alpha: int) -> QColor:
+        span = self.layer.get(span_id)
+        label = span.label if span is not None else ""
+        tint = self._tints.get((label, alpha))
+        if tint is None:
+            tint = QColor(self.colour(label))
+            if alpha < 255:
+                tint.setAlpha(alpha)
+            self._tints[(label, alpha)] = tint
+        return tint
 
     def colour(self, label: str) -> QColor:
         c = self._colours.get(label)
@@ -158,9 +178,14 @@ class SpanTextEdit(QTextEdit):
         return c
 
     def _number_font(self) -> QFont:
-        f = QFont(self.font())
-        f.setPointSizeF(max(6.0, f.pointSizeF() * 0.8))
-        return f
+        return self._numbers_style()[0]
+
+    def _numbers_style(self) -> tuple[QFont, QFontMetricsF]:
+        if self._number_style is None:
+            f = QFont(self.font())
+            f.setPointSizeF(max(6.0, f.pointSizeF() * 0.8))
+            self._number_style = (f, QFontMetricsF(f))
+        return self._number_style
 
     # ---- geometry ------------------------------------------------------------------
 
@@ -182,16 +207,23 @@ class SpanTextEdit(QTextEdit):
             if r.bottom() + off.y() + r.height() >= top:
                 n = block.blockNumber()
                 yield _Visible(n, block, block.layout(), block.layout().position() + off,
-                               n in self._rtl_blocks)
+                               self._is_rtl(n))
             block = block.next()
+
+    def _is_rtl(self, block: int) -> bool:
+        rtl = self._rtl.get(block)
+        if rtl is None:
+            start, end = self.layer.block_range(block)
+            rtl = self._rtl[block] = _RTL.search(self._text, start, end) is not None
+        return rtl
 
     def _block_at(self, y: float) -> QTextBlock:
         """The block at document row ``y``: walk from the block found last time (scrolling
         moves a little; Qt's hit test scans a whole paragraph, slow for huge ones), falling
         back to the hit test after a long jump."""
         dl = self.document().documentLayout()
-        block = self._top_hint
-        if not block.isValid() or block.document() is not self.document():
+        block = self.document().findBlockByNumber(self._top_hint)  # a number: never stale
+        if not block.isValid():
             block = self.document().firstBlock()
         for _ in range(64):
             r = dl.blockBoundingRect(block)
@@ -200,90 +232,98 @@ class SpanTextEdit(QTextEdit):
             elif r.bottom() < y and block.next().isValid():
                 block = block.next()
             else:
-                self._top_hint = block
+                self._top_hint = block.blockNumber()
                 return block
         block = self.cursorForPosition(QPoint(0, int(y + self._offset().y()))).block()
-        self._top_hint = block
+        self._top_hint = block.blockNumber()
         return block
 
-    def _pitch(self, v: _Visible, i: int) -> float:
-        line = v.layout.lineAt(i)
-        return line.height() * LINE_HEIGHT_PERCENT / 100.0
-
-    def piece_rects(self, v: _Visible, start: int, end: int) -> list[tuple[QRectF, int]]:
-        """Rectangles (viewport coordinates, one per line and bidi run) covering code points
-        ``[start, end)`` of a visible block, each with its line index."""
-        pos = v.block.position()
-        a = self.omap.to_u16(start) - pos
-        b = self.omap.to_u16(end) - pos
-        out: list[tuple[QRectF, int]] = []
-        layout = v.layout
-        for i in range(_line_at(layout, a), layout.lineCount()):
-            line = layout.lineAt(i)
-            ls = line.textStart()
-            le = ls + line.textLength()
-            if le <= a:
-                continue
-            if ls >= b:
-                break
-            s, e = max(a, ls), min(b, le)
-            top = v.origin.y() + line.y()
-            if v.rtl:
-                xs = _merge_runs([r.boundingRect() for r in line.glyphRuns(s, e - s)])
-            else:
-                x1 = line.cursorToX(s)[0]
-                x2 = line.cursorToX(e)[0]
-                if e == le:  # do not paint the space a line ends with
-                    x2 = min(x2, line.x() + line.naturalTextWidth())
-                xs = [(x1, x2)] if x2 > x1 else []
-            for x1, x2 in xs:
-                out.append((QRectF(v.origin.x() + x1, top, x2 - x1, line.height()), i))
-        return out
+    def geometry(self, v: _Visible, lo: int | None = None,
+                 hi: int | None = None) -> BlockGeometry:
+        """Rectangles of a block's spans (layout coordinates), cached while the block's span
+        layer and line breaks stay the same; huge blocks only between ``lo`` and ``hi``."""
+        layer = self.layer.layer(v.number)  # a new object whenever the block's spans change
+        key = (layer, v.layout.lineCount(), self.viewport().width())
+        huge = v.layout.lineCount() > HUGE_BLOCK_LINES
+        if not huge:
+            cached = self._geometry.get(v.number)
+            if cached is not None and cached.key[0] is layer and cached.key[1:] == key[1:]:
+                return cached
+        geo = block_geometry(key, layer, v.layout, v.block.position(), self.omap, v.rtl,
+                             LINE_HEIGHT_PERCENT / 100.0, *((lo, hi) if huge else ()))
+        if not huge:
+            self._geometry[v.number] = geo
+        return geo
 
     def spans_at(self, pos: QPoint) -> list[str]:
         """Span ids painted under viewport point ``pos``, innermost first."""
-        block = self.cursorForPosition(pos).block()
-        if not block.isValid() or not self.layer.pieces(block.blockNumber()):
+        cursor = self.cursorForPosition(pos)
+        block = cursor.block()
+        if not block.isValid() or not self.layer.layer(block.blockNumber()).pieces:
             return []
         n = block.blockNumber()
         layout = block.layout()
-        v = _Visible(n, block, layout, layout.position() + self._offset(), n in self._rtl_blocks)
-        p = QPointF(pos)
-        hits: list[Piece] = []
-        for piece in self.layer.pieces(n):
-            for rect, i in self.piece_rects(v, piece.start, piece.end):
-                rect.setHeight(self._pitch(v, i))
-                if rect.adjusted(-1, 0, 1, 0).contains(p):
-                    hits.append(piece)
-                    break
-        hits.sort(key=lambda piece: piece.rank)
+        v = _Visible(n, block, layout, layout.position() + self._offset(), self._is_rtl(n))
+        p = QPointF(pos) - v.origin
+        offset = self.omap.to_cp(cursor.position())
+        geo = self.geometry(v, offset - 2, offset + 2)
+        hits = sorted({piece for rect, piece in geo.hits if rect.contains(p)},
+                      key=lambda piece: piece.rank)
         return list(dict.fromkeys(piece.span_id for piece in hits))
 
     # ---- painting ------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        if self.document().characterCount() - 1 != self.omap.u16_length:
+            # the text was replaced behind load()'s back: paint it bare rather than guess
+            super().paintEvent(event)
+            return
         area = event.rect()
         visible = list(self.visible_blocks(area.top(), area.bottom()))
         lo, hi = self._visible_range(visible, area)
-        rects: dict[int, list[tuple[Piece, int, list[tuple[QRectF, int]]]]] = {}
+        shown = [(v, self.geometry(v, lo, hi)) for v in visible
+                 if self.layer.layer(v.number).pieces]
+        strong = self.highlighted | ({self.selected_id} if self.selected_id else set())
         painter = QPainter(self.viewport())
-        for v in visible:
-            layer = self.layer.layer(v.number)
-            if not layer.pieces:
-                continue
-            rects[v.number] = [(p, lane, self.piece_rects(v, p.start, p.end))
-                               for p, lane in layer.pieces if p.end >= lo and p.start <= hi]
-            background = [seg for seg in layer.background if seg[1] >= lo and seg[0] <= hi]
-            self._paint_background(painter, v, background, rects[v.number])
-        painter.end()
+        try:
+            for v, geo in shown:
+                painter.save()
+                painter.translate(v.origin)
+                for rect, span_id in geo.background:
+                    painter.fillRect(rect, self._tint(span_id, TINT_ALPHA))
+                if strong:
+                    for piece, rects in geo.pieces:
+                        if piece.span_id in strong:
+                            tint = self._tint(piece.span_id, HIGHLIGHT_ALPHA)
+                            for rect in rects:
+                                painter.fillRect(rect, tint)
+                painter.restore()
+        finally:
+            painter.end()  # an active painter left behind crashes Qt
         super().paintEvent(event)
         painter = QPainter(self.viewport())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for v in visible:
-            self._paint_numbers(painter, v)
-            if rects.get(v.number):
-                self._paint_lanes(painter, v, rects[v.number])
-        painter.end()
+        try:
+            for v in visible:
+                self._paint_numbers(painter, v)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            for v, geo in shown:
+                painter.save()
+                painter.translate(v.origin)
+                for rect, span_id in geo.lanes:
+                    painter.fillRect(rect, self._tint(span_id, 255))
+                if self.selected_id:
+                    self._paint_outline(painter, geo)
+                painter.restore()
+        finally:
+            painter.end()
+
+    def _paint_outline(self, painter: QPainter, geo: BlockGeometry) -> None:
+        for piece, rects in geo.pieces:
+            if piece.span_id == self.selected_id:
+                painter.setPen(QPen(self._tint(piece.span_id, 255).darker(150), 2.0))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                for rect in rects:
+                    painter.drawRoundedRect(rect.adjusted(-1.5, -0.5, 1.5, 0.5), 3, 3)
 
     def _visible_range(self, visible: list[_Visible], area: QRect) -> tuple[int, int]:
         """Code points from the start of the first line to the end of the last line that
@@ -291,66 +331,23 @@ class SpanTextEdit(QTextEdit):
         if not visible:
             return 0, 0
         first, last = visible[0], visible[-1]
-        i = _line_at_y(first.layout, area.top() - first.origin.y())
-        line = first.layout.lineAt(i)
+        line = first.layout.lineAt(line_at_y(first.layout, area.top() - first.origin.y()))
         lo = first.block.position() + (line.textStart() if line.isValid() else 0)
-        j = _line_at_y(last.layout, area.bottom() - last.origin.y())
-        line = last.layout.lineAt(j)
+        line = last.layout.lineAt(line_at_y(last.layout, area.bottom() - last.origin.y()))
         hi = last.block.position() + (line.textStart() + line.textLength() if line.isValid()
                                       else last.block.length())
         return self.omap.to_cp(lo), self.omap.to_cp(hi)
-
-    def _span_colour(self, span_id: str) -> QColor:
-        span = self.layer.get(span_id)
-        return self.colour(span.label if span is not None else "")
-
-    def _paint_background(self, painter: QPainter, v: _Visible,
-                          segments: list[tuple[int, int, str]],
-                          pieces: list[tuple[Piece, int, list[tuple[QRectF, int]]]]) -> None:
-        for start, end, span_id in segments:
-            tint = QColor(self._span_colour(span_id))
-            tint.setAlpha(TINT_ALPHA)
-            for rect, _i in self.piece_rects(v, start, end):
-                painter.fillRect(rect, tint)
-        strong = self.highlighted | ({self.selected_id} if self.selected_id else set())
-        if not strong:
-            return
-        for piece, _lane, prects in pieces:
-            if piece.span_id in strong:
-                tint = QColor(self._span_colour(piece.span_id))
-                tint.setAlpha(HIGHLIGHT_ALPHA)
-                for rect, _i in prects:
-                    painter.fillRect(rect, tint)
-
-    def _paint_lanes(self, painter: QPainter, v: _Visible,
-                     pieces: list[tuple[Piece, int, list[tuple[QRectF, int]]]]) -> None:
-        lanes = max(lane for _p, lane, _r in pieces) + 1
-        for piece, lane, prects in pieces:
-            colour = self._span_colour(piece.span_id)
-            for rect, i in prects:
-                line = v.layout.lineAt(i)
-                gap = self._pitch(v, i) - line.height()
-                step = min(LANE_STEP, max(1.0, (gap - 1.0) / lanes))
-                thick = min(LANE_THICKNESS, max(1.0, step - 0.6))
-                y = rect.top() + line.ascent() + line.descent() + 1.0 + lane * step
-                painter.fillRect(QRectF(rect.left(), y, rect.width(), thick), colour)
-            if piece.span_id == self.selected_id:
-                pen = QPen(colour.darker(150), 2.0)
-                painter.setPen(pen)
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                for rect, _i in prects:
-                    painter.drawRoundedRect(rect.adjusted(-1.5, -0.5, 1.5, 0.5), 3, 3)
 
     def _paint_numbers(self, painter: QPainter, v: _Visible) -> None:
         numbers = self._numbers.get(v.number)
         if not numbers:
             return
-        painter.setFont(self._number_font())
+        font, fm = self._numbers_style()
+        painter.setFont(font)
         painter.setPen(QColor(NUMBER_COLOUR))
-        fm = QFontMetricsF(painter.font())
         for number, offset in numbers:
             rel = self.omap.to_u16(offset) - v.block.position()
-            line = v.layout.lineAt(_line_at(v.layout, rel))
+            line = v.layout.lineAt(line_at(v.layout, rel))
             if not line.isValid():
                 continue
             baseline = v.origin.y() + line.y() + line.ascent()
@@ -408,42 +405,6 @@ def _blocks(doc) -> Iterator[QTextBlock]:  # noqa: ANN001
     while block.isValid():
         yield block
         block = block.next()
-
-
-def _line_at(layout: QTextLayout, pos: int) -> int:
-    """Index of the line holding block position ``pos`` (binary search: a paragraph may
-    have thousands of lines, and ``lineForTextPosition`` scans them all)."""
-    lo, hi = 0, layout.lineCount() - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if layout.lineAt(mid).textStart() <= pos:
-            lo = mid
-        else:
-            hi = mid - 1
-    return max(0, lo)
-
-
-def _line_at_y(layout: QTextLayout, y: float) -> int:
-    """Index of the last line starting at or above ``y`` (layout coordinates)."""
-    lo, hi = 0, layout.lineCount() - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if layout.lineAt(mid).y() <= y:
-            lo = mid
-        else:
-            hi = mid - 1
-    return max(0, lo)
-
-
-def _merge_runs(rects: list[QRectF]) -> list[tuple[float, float]]:
-    spans = sorted((r.left(), r.right()) for r in rects if r.width() > 0)
-    out: list[tuple[float, float]] = []
-    for x1, x2 in spans:
-        if out and x1 <= out[-1][1] + 0.5:
-            out[-1] = (out[-1][0], max(out[-1][1], x2))
-        else:
-            out.append((x1, x2))
-    return out
 
 
 def _shorten(text: str, limit: int = 160) -> str:

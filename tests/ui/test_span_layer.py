@@ -173,3 +173,25 @@ def test_grapheme_boundaries():
     assert is_grapheme_boundary(text, 2)
     assert grapheme_start(text, 3) == 2 and grapheme_end(text, 3) == 5
     assert is_grapheme_boundary(text, 5) and not is_grapheme_boundary(text, 6)
+
+
+def test_long_fragments_are_found_in_every_block_they_cross():
+    para = "w" * 5000
+    text = "\n\n".join([para] * 4)
+    long = sp("long", (100, len(text) - 100))
+    short = sp("short", (12_000, 12_010))
+    layer = layer_for(text, long, short)
+    assert layer.blocks_of("long") == [0, 2, 4, 6]
+    assert layer.covering(12_005) == ["short", "long"]
+    assert layer.covering(len(text) - 150) == ["long"]
+    assert layer.covering(50) == []
+    assert layer.remove("long") == [0, 2, 4, 6]
+    assert layer.covering(12_005) == ["short"] and layer.covering(200) == []
+    layer.add(long)
+    assert layer.covering(200) == ["long"]
+
+
+def test_same_fragment_twice_in_different_spans_removes_only_one():
+    layer = layer_for("abc def", sp("a", (0, 3)), sp("b", (0, 3)))
+    layer.remove("a")
+    assert layer.covering(1) == ["b"]
