@@ -1,5 +1,7 @@
 """The main window: documents | article | labelling panel, menus, status bar.
 
+Dialogs are imported when first opened (start-up time, benchmarks/bench_ui_start.py).
+
 Composition: an :class:`AnnotationSession` (project + annotator + undo stack) feeds the
 :class:`DocumentsPane`, and an :class:`AnnotationController` drives the
 :class:`ArticleView`, :class:`LabelPanel` and :class:`FramePanel`. Keyboard shortcuts are
@@ -42,7 +44,6 @@ from ..store.project import Project
 from . import commands as C
 from .article_view import ArticleView
 from .controller import AnnotationController
-from .dialogs import FIX, OVERRIDE, ChecksDialog, KeyboardDialog, import_with_progress, show_error
 from .documents_pane import DocumentsPane
 from .frame_panel import FramePanel
 from .label_panel import LabelPanel
@@ -227,6 +228,8 @@ class MainWindow(QMainWindow):
         problems = check_layer(self.session.spans.values(), self.session.frames.values(),
                                self.session.schema)
         if problems:
+            from .dialogs import FIX, OVERRIDE, ChecksDialog
+
             dialog = ChecksDialog(problems, doc.title or doc.id, self)
             result = dialog.exec()
             self.activateWindow()
@@ -283,6 +286,8 @@ class MainWindow(QMainWindow):
 
     def show_keyboard(self) -> None:
         frames = self.session.schema.frames
+        from .dialogs import KeyboardDialog
+
         KeyboardDialog(frames[0].key if frames else "A", self).exec()
 
     def show_message(self, text: str, error: bool = False) -> None:
@@ -304,6 +309,8 @@ class MainWindow(QMainWindow):
         if not path:
             return
         if Path(path).exists():
+            from .dialogs import show_error
+
             show_error(self, "New project", f"{path} already exists.",
                        "Use File → Open project to open it.")
             return
@@ -315,6 +322,8 @@ class MainWindow(QMainWindow):
         try:
             project = Project.open(path, create=create)
         except AnnotatorError as exc:
+            from .dialogs import show_error
+
             show_error(self, "Cannot open project", str(exc))
             return False
         guard = getattr(self, "guard", None)  # annotator.ui.watch: lease or read-only
@@ -340,6 +349,8 @@ class MainWindow(QMainWindow):
             self.import_paths([path])
 
     def import_paths(self, paths: list[str]) -> None:
+        from .dialogs import import_with_progress
+
         report = import_with_progress(self.project, paths, self)
         if report is None:
             return

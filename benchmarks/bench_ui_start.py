@@ -1,0 +1,98 @@
+"""App start to a painted main window on the seed project, against a bare PySide6 window.
+
+Both are child processes started the same way (``python -c ...``, offscreen Qt) and timed
+from spawn to exit, interleaved, in the same run:
+
+- ours: ``annotator.app.main([])`` (the real start path: the default project, already
+  seeded, and the remembered annotator name); the child exits after the first paint of
+  the article text;
+- baseline: a QApplication with one empty 1400x860 QWidget; the child exits after its
+  first paint.
+
+The figure is the median wall time; the ratio is the stable part (target <= 1.5x).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.figures import Figure
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Shared by both children: exit once the watched widget has painted.
+_WATCH = """
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+app = QApplication(sys.argv[:1])
+
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and watched(obj):
+            app.removeEventFilter(self)
+            QTimer.singleShot(0, lambda: [w.close() for w in app.topLevelWidgets()])
+        return False
+
+first_paint = FirstPaint()
+app.installEventFilter(first_paint)
+"""
+
+OURS = _WATCH + """
+def watched(obj):
+    view = getattr(obj.window(), "view", None)  # the main window's article view
+    return view is not None and obj is view.text_edit.viewport()
+
+from annotator.app import main
+sys.exit(main([]))
+"""
+
+BARE = _WATCH + """
+from PySide6.QtWidgets import QWidget
+
+window = QWidget()
+window.resize(1400, 860)
+window.setWindowTitle("bare")
+
+def watched(obj):
+    return obj is window
+
+window.show()
+sys.exit(app.exec())
+"""
+
+
+def _spawn(code: str, env: dict[str, str]) -> float:
+    t = time.perf_counter()
+    r = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    elapsed = (time.perf_counter() - t) * 1000
+    if r.returncode != 0:
+        raise RuntimeError(f"child failed ({r.returncode}): {r.stderr[-800:]}")
+    return elapsed
+
+
+def run(quick: bool) -> list[Figure]:
+    repeat = 3 if quick else 9
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_HOME": home,
+               "PYTHONPATH": str(ROOT), "QT_LOGGING_RULES": "qt.qpa.*=false"}
+        Path(home, "settings.ini").write_text("[General]\nannotator=bench\n",
+                                              encoding="utf-8")
+        _spawn(OURS, env)  # first run: creates and seeds the default project (not timed)
+        _spawn(BARE, env)  # warm the OS file cache for both
+        ours, bare = [], []
+        for _ in range(repeat):
+            ours.append(_spawn(OURS, env))
+            bare.append(_spawn(BARE, env))
+    return [Figure("app start to painted main window (seed project)",
+                   statistics.median(ours), "ms",
+                   "bare PySide6 QWidget window process", statistics.median(bare),
+                   "<= 1.5x baseline")]
