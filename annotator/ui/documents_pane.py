@@ -8,18 +8,17 @@ Titles are plain text (item text is never interpreted as HTML).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QHBoxLayout,
     QProgressBar,
     QPushButton,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -29,6 +28,10 @@ from PySide6.QtWidgets import (
 from ..domain.model import STATUS_DONE, STATUS_IN_PROGRESS, STATUS_TODO, STATUSES, Span
 from ..store.project import Project
 from .fields import plain_label, plain_tip
+
+if TYPE_CHECKING:  # typing only: QStyle's many enums are slow to create at start-up
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 COL_TITLE, COL_DATE, COL_STATUS, COL_SPANS = range(4)
 STATUS_COLOURS = {STATUS_TODO: "#777777", STATUS_IN_PROGRESS: "#b36b00",
@@ -47,14 +50,16 @@ class DocumentDelegate(QStyledItemDelegate):
         fm = option.fontMetrics
         return QSize(200, 2 * fm.height() + 2 * self.PAD + 2)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,  # noqa: D102
+    def initStyleOption(self, option: QStyleOptionViewItem,  # noqa: N802 (Qt override)
+                        index: QModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.text = ""  # the base class draws background and selection; we draw the text
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        super().paint(painter, option, index)
+        view = self.parent()
+        selected = isinstance(view, QTreeWidget) and view.selectionModel().isSelected(index)
         rect = option.rect.adjusted(self.PAD + 2, self.PAD, -self.PAD, -self.PAD)
         fm = option.fontMetrics
         painter.save()
