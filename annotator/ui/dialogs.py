@@ -93,10 +93,12 @@ def keyboard_rows(frame_key: str = "A") -> list[tuple[str, str]]:
         ("Esc", "clear the picks, then the text selection, then the selected span"),
         ("] / [", "select the next / previous span"),
         ("N / P", "next / previous document"),
-        ("Ctrl+D", "mark the document done (runs the checks)"),
+        ("Ctrl+D / Ctrl+Shift+D", "mark the document done (runs the checks) / back in "
+                                  "progress"),
         ("Ctrl+Z", "undo"),
         ("Ctrl+Shift+Z, Ctrl+Y", "redo"),
-        ("Ctrl+O / Ctrl+I", "open a project / import articles"),
+        ("Ctrl+O / Ctrl+N / Ctrl+I", "open a project / new project / import articles"),
+        ("F1", "this table"),
     ]
 
 
@@ -109,6 +111,8 @@ class KeyboardDialog(QDialog):
         table.setHorizontalHeaderLabels(["Key", "Action"])
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         table.setWordWrap(True)
         for r, (key, what) in enumerate(rows):
             table.setItem(r, 0, QTableWidgetItem(key))
@@ -121,7 +125,7 @@ class KeyboardDialog(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         lay.addWidget(close)
-        self.resize(640, 470)
+        self.resize(660, 480)
 
 
 def ask_annotator_name(parent: QWidget | None = None) -> str | None:

@@ -145,3 +145,28 @@ def test_deleting_a_span_of_a_frame_and_undo_restores_its_role(window, qtbot):
     assert "(no content)" in window.frame_panel.frames_list.item(0).text()
     press(qtbot, window, K.Key_Z, CTRL)
     assert frames(window)[0].contents == (con.id,)
+
+
+def _click_span(qtbot, window, span, modifier=Qt.KeyboardModifier.NoModifier):
+    from PySide6.QtGui import QTextCursor
+
+    edit = window.view.text_edit
+    cursor = QTextCursor(edit.document())
+    cursor.setPosition(edit.omap.to_u16(span.start + 1))
+    point = edit.cursorRect(cursor).center()
+    qtbot.mouseClick(edit.viewport(), Qt.MouseButton.LeftButton, modifier, point)
+
+
+def test_clicking_selects_and_ctrl_clicking_picks_with_the_mouse(window, qtbot):
+    src, cue, con = tag_attribution(window, qtbot)
+    press(qtbot, window, K.Key_Escape)  # clear the picks
+    _click_span(qtbot, window, cue)
+    assert window.controller.selected == cue.id and window.controller.picks == []
+    _click_span(qtbot, window, con, CTRL)
+    _click_span(qtbot, window, src, CTRL)
+    assert window.controller.picks == [con.id, src.id]
+    assert window.controller.selected == cue.id
+    assert "CONTENT" in window.frame_panel.picks.text()
+    press(qtbot, window, K.Key_A)
+    [frame] = frames(window)
+    assert (frame.cue, frame.sources, frame.contents) == (cue.id, (src.id,), (con.id,))
