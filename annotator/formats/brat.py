@@ -44,7 +44,7 @@ from typing import Any
 from ..domain.errors import InputError
 from ..domain.model import ROLE_CONTENT, ROLE_CUE, ROLE_SOURCE, Document, Frame, Span
 from ..domain.schema import Schema
-from ..domain.text import decode_utf8, paragraph_offsets
+from ..domain.text import check_document_size, decode_utf8, paragraph_offsets
 from ..store.project import Project
 from .articles import Progress
 from .canonical import ExportReport
@@ -257,6 +257,7 @@ def read_brat(paths: Iterable[str | Path], schema: Schema,
         # verbatim: a BOM stays a character, as brat (Python) counts it
         bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
         text = bom + decode_utf8(data, str(txt))
+        check_document_size(text, str(txt), None)
         doc = Document(id=txt.stem, text=text, source=txt.name,
                        paragraphs=paragraph_offsets(text))
         out.append(parse_ann(ann, doc, who, schema))

@@ -33,6 +33,7 @@ from ..domain.errors import ConflictError, InputError, NotFoundError
 from ..domain.model import AnnotatedDocument, Document
 from ..domain.provenance import Provenance
 from ..domain.schema import Schema
+from ..domain.text import MAX_DOCUMENT_CHARS
 from ..store.project import Project
 from ..store.rows import dumps
 
@@ -115,6 +116,9 @@ class LayerWriter:
     # -------------------------------------------------------------- documents
     def document(self, doc: Document, line: int | None) -> str:
         """Add ``doc`` unless present; returns the project's id for it."""
+        if len(doc.text) > MAX_DOCUMENT_CHARS:
+            raise self.fail(line, f"document {doc.id}: text too large ({len(doc.text):,} "
+                            f"characters; the limit is {MAX_DOCUMENT_CHARS:,})")
         seen = self._docs.get(doc.id)
         if seen is not None:
             if seen[0] != doc.text_sha256:

@@ -26,7 +26,9 @@ BAD = Path(__file__).resolve().parent.parent / "data" / "bad"
 FIXTURE = Path(__file__).resolve().parent.parent / "data" / "projects" / "v1.annotator.db"
 MB50 = 50 * 1024 * 1024
 
-# file -> (command, line or None, what the message must say)
+CANON = ("merge", "import:canonical")  # canonical JSONL is read by both
+
+# file -> (command(s), line or None, what the message must say[, the file it names])
 CASES: dict[str, tuple[str, int | None, str]] = {
     # articles (.txt)
     "txt-empty.txt": ("import", 1, "empty"),
@@ -77,21 +79,76 @@ CASES: dict[str, tuple[str, int | None, str]] = {
     "merge-newer-version.db": ("merge", None, "newer Annotator"),
     "merge-different-text.db": ("merge", None, "different text"),
     # canonical JSONL (read by merge)
-    "canon-broken-line.jsonl": ("merge", 2, "invalid JSON"),
-    "canon-offsets-out-of-range.jsonl": ("merge", 2, "outside the text"),
-    "canon-offsets-reversed.jsonl": ("merge", 2, "offsets [14, 10)"),
-    "canon-span-text-mismatch.jsonl": ("merge", 2, "differs from the document text"),
-    "canon-duplicate-span-ids.jsonl": ("merge", 1, "duplicate span id 'carol-cue'"),
-    "canon-unknown-label.jsonl": ("merge", 2, "label 'SPEAKER'"),
-    "canon-dangling-frame-role.jsonl": ("merge", 2, "no-such-span"),
-    "canon-wrong-types.jsonl": ("merge", 2, "start '10'"),
-    "canon-sha-mismatch.jsonl": ("merge", 1, "text_sha256 does not match"),
-    "canon-bad-status.jsonl": ("merge", 1, "unknown status 'finished'"),
-    "canon-not-canonical.jsonl": ("merge", 1, 'missing "document_id"'),
-    "canon-frame-parent-cycle.jsonl": ("merge", 1, "cycle"),
-    "canon-50mb-single-line.jsonl": ("merge", 1, "too large"),  # generated
+    "canon-broken-line.jsonl": (CANON, 2, "invalid JSON"),
+    "canon-offsets-out-of-range.jsonl": (CANON, 2, "outside the text"),
+    "canon-offsets-reversed.jsonl": (CANON, 2, "offsets [14, 10)"),
+    "canon-span-text-mismatch.jsonl": (CANON, 2, "differs from the document text"),
+    "canon-duplicate-span-ids.jsonl": (CANON, 1, "duplicate span id 'carol-cue'"),
+    "canon-unknown-label.jsonl": (CANON, 2, "label 'SPEAKER'"),
+    "canon-dangling-frame-role.jsonl": (CANON, 2, "no-such-span"),
+    "canon-wrong-types.jsonl": (CANON, 2, "start '10'"),
+    "canon-sha-mismatch.jsonl": (CANON, 1, "text_sha256 does not match"),
+    "canon-bad-status.jsonl": (CANON, 1, "unknown status 'finished'"),
+    "canon-not-canonical.jsonl": (CANON, 1, 'missing "document_id"'),
+    "canon-frame-parent-cycle.jsonl": (CANON, 1, "cycle"),
+    "canon-50mb-single-line.jsonl": (CANON, 1, "too large"),  # generated
+    # brat standoff (import --format brat; the .txt is found beside the .ann)
+    "brat/doc3_offsets-out-of-range.ann": ("import:brat", 1, "offsets [0, 900)"),
+    "brat/doc3_offsets-reversed.ann": ("import:brat", 2, "offsets [14, 10)"),
+    "brat/doc3_text-mismatch.ann": ("import:brat", 1, "'The Mayor' differs"),
+    "brat/doc3_duplicate-ids.ann": ("import:brat", 4, "duplicate id 'T2'"),
+    "brat/doc3_unknown-label.ann": ("import:brat", 2, "unknown label 'SPEAKER'"),
+    "brat/doc3_dangling-role.ann": ("import:brat", 5, "missing span 'T9'"),
+    "brat/doc3_bad-line.ann": ("import:brat", 3, "bad offsets 'fifteen 38'"),
+    "brat/doc3_invalid-utf8.ann": ("import:brat", 3, "invalid UTF-8"),
+    "brat/orphan_alice.ann": ("import:brat", None, "no text file"),
+    "brat/bin_alice.ann": ("import:brat", 3, "binary data", "brat/bin.txt"),
+    "brat-50mb/huge_alice.ann": ("import:brat", None, "too large", "brat-50mb/huge.txt"),
+    # doccano JSONL (import --format doccano)
+    "docc-broken-line.jsonl": ("import:doccano", 2, "invalid JSON"),
+    "docc-offsets-out-of-range.jsonl": ("import:doccano", 2, "offsets [15, 400)"),
+    "docc-offsets-reversed.jsonl": ("import:doccano", 2, "offsets [14, 10)"),
+    "docc-unknown-label.jsonl": ("import:doccano", 2, "unknown label 'SPEAKER'"),
+    "docc-wrong-types.jsonl": ("import:doccano", 2, "must be integers"),
+    "docc-duplicate-entity-ids.jsonl": ("import:doccano", 1, "duplicate id '1'"),
+    "docc-dangling-relation.jsonl": ("import:doccano", 2, "missing span '99'"),
+    "docc-label-shape-bad.jsonl": ("import:doccano", 1, "label #2 must be"),
+    "docc-text-not-string.jsonl": ("import:doccano", 1, '"text" must be'),
+    "docc-50mb-single-line.jsonl": ("import:doccano", 1, "too large"),  # generated
+    # Label Studio JSON (import --format labelstudio)
+    "ls-invalid-json.json": ("import:labelstudio", 41, "invalid JSON"),
+    "ls-not-a-list.json": ("import:labelstudio", 1, "a task must be an object"),
+    "ls-offsets-out-of-range.json": ("import:labelstudio", 99, "offsets [15, 400)"),
+    "ls-text-mismatch.json": ("import:labelstudio", 99, "'The Mayor' differs"),
+    "ls-unknown-label.json": ("import:labelstudio", 99, "unknown label 'SPEAKER'"),
+    "ls-dangling-relation.json": ("import:labelstudio", 99, "missing span 'nowhere'"),
+    "ls-wrong-types.json": ("import:labelstudio", 99, "must be integers"),
+    "ls-task-not-object.json": ("import:labelstudio", 196, "a task must be an object"),
+    "ls-50mb-single-line.json": ("import:labelstudio", 1, "too large"),  # generated
+    # Prodigy JSONL (import --format prodigy)
+    "prodigy-broken-line.jsonl": ("import:prodigy", 2, "invalid JSON"),
+    "prodigy-offsets-out-of-range.jsonl": ("import:prodigy", 2, "offsets [15, 400)"),
+    "prodigy-offsets-reversed.jsonl": ("import:prodigy", 2, "offsets [14, 10)"),
+    "prodigy-unknown-label.jsonl": ("import:prodigy", 2, "unknown label 'SPEAKER'"),
+    "prodigy-wrong-types.jsonl": ("import:prodigy", 2, '"spans" must be a list'),
+    "prodigy-dangling-relation.jsonl": ("import:prodigy", 2, "child is not one of"),
+    "prodigy-no-annotator.jsonl": ("import:prodigy", 1, "no annotator"),
+    "prodigy-50mb-single-line.jsonl": ("import:prodigy", 1, "too large"),  # generated
+}
+
+
+BIG_LINES = {  # one JSON line (or value) with a 50 MB text, per reader; "BIG" is replaced
+    "docc-50mb-single-line.jsonl": {"text": "BIG", "document_id": "huge", "annotator": "al",
+                                    "entities": [], "relations": []},
+    "ls-50mb-single-line.json": [{"data": {"text": "BIG", "document_id": "huge"},
+                                  "annotations": [{"completed_by": "al", "result": []}]}],
+    "prodigy-50mb-single-line.jsonl": {"text": "BIG", "spans": [], "answer": "accept",
+                                       "meta": {"document_id": "huge", "annotator": "al"}},
 }
 GENERATED = {name for name in CASES if "50mb" in name or name.startswith("merge-")}
+SUPPORT = {"README.md", "brat/doc3.txt", "brat/bin.txt"}  # not inputs themselves
+RUNS = sorted((name, cmd) for name, (cmds, *_) in CASES.items()
+              for cmd in ((cmds,) if isinstance(cmds, str) else cmds))
 
 
 def make_generated(name: str, folder: Path) -> Path:
@@ -114,6 +171,18 @@ def make_generated(name: str, folder: Path) -> Path:
         line.update(document_id="huge", text=text, text_sha256=sha256_text(text),
                     paragraphs=[[0, len(text)]], spans=[], frames=[], status="done")
         path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    elif name in BIG_LINES:
+        text = "the minister said that the talks had failed " * (MB50 // 44 + 1)
+        obj = BIG_LINES[name]
+        obj = json.loads(json.dumps(obj).replace('"BIG"', json.dumps(text)))
+        path.write_text(json.dumps(obj) + "\n", encoding="utf-8")
+    elif name == "brat-50mb/huge_alice.ann":
+        path.parent.mkdir()
+        with open(path.parent / "huge.txt", "wb") as fh:
+            chunk = b"the minister said that the talks had failed " * 4096
+            while fh.tell() < MB50:
+                fh.write(chunk)
+        path.write_text("T1\tSOURCE 0 3\tthe\n", encoding="utf-8")
     elif name == "merge-not-sqlite.db":
         path.write_text("this is a text file with a .db name\n" * 50)
     elif name == "merge-foreign-sqlite.db":
@@ -169,6 +238,9 @@ def dump(path: Path) -> list[str]:
 def argv(command: str, file: Path, project: Path) -> list[str]:
     if command == "import":
         return ["import", str(file), "--project", str(project), "--quiet"]
+    if command.startswith("import:"):
+        return ["import", "--format", command.split(":")[1], str(file), "--project",
+                str(project), "--quiet"]
     if command == "schema":
         return ["schema", "--set", str(file), "--project", str(project)]
     if command == "merge":
@@ -177,29 +249,31 @@ def argv(command: str, file: Path, project: Path) -> list[str]:
 
 
 def test_the_corpus_is_complete_and_documented() -> None:
-    committed = {p.name for p in BAD.iterdir() if p.name != "README.md"}
-    assert committed == set(CASES) - GENERATED
+    committed = {p.relative_to(BAD).as_posix() for p in BAD.rglob("*") if p.is_file()}
+    assert committed - SUPPORT == set(CASES) - GENERATED
     readme = (BAD / "README.md").read_text(encoding="utf-8")
     for name in CASES:
         assert f"`{name}`" in readme, f"{name} is not described in tests/data/bad/README.md"
-    readers = {n.split("-")[0] for n in CASES}
-    assert len(CASES) >= 30 and len(readers) >= 4
+    readers = {cmd for _, cmd in RUNS}
+    assert len(CASES) >= 30 and len(readers) >= 8
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize(("name", "command"), RUNS, ids=[f"{n}-{c}" for n, c in RUNS])
 def test_bad_input_gives_one_line_exit_2_and_changes_nothing(
-        name: str, template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    command, line, message = CASES[name]
+        name: str, command: str, template: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _, line, message, *named = CASES[name]
     project = tmp_path / "project.db"
     shutil.copyfile(template, project)
     file = make_generated(name, tmp_path) if name in GENERATED else BAD / name
+    shown = (file.parent.parent / named[0]) if named else file
     before = dump(project)
     code = cli_main(argv(command, file, project))
     out, err = capsys.readouterr()
     lines = err.strip().splitlines()
     assert code == 2, f"exit {code}; stderr: {err!r}"
     assert len(lines) == 1, f"expected one line, got {lines!r}"
-    where = f"{file}:{line}: " if line is not None else f"{file}: "
+    where = f"{shown}:{line}: " if line is not None else f"{shown}: "
     assert lines[0].startswith(f"annotator: {where}"), lines[0]
     assert re.search(re.escape(message), lines[0], re.IGNORECASE), lines[0]
     assert len(lines[0]) < 400, "one clear line, not a dump"
