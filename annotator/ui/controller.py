@@ -99,7 +99,7 @@ class AnnotationController(QObject):
             self.view.clear()
         else:
             self.view.set_document(doc, list(self.s.spans.values()), self.colours())
-        self._refresh_all()
+        self._refresh_all(rebuild=True)
 
     def _span_added(self, span: Span) -> None:
         if span.document_id == self.s.document_id:
@@ -120,10 +120,11 @@ class AnnotationController(QObject):
         if span.document_id != self.s.document_id:
             return
         self.view.update_span(span)
-        self._refresh_all()
+        # a span's text shows in the frames list only when it is in a frame
+        self._refresh_all(rebuild=bool(self.s.frames_of_span(span.id)))
 
     def _frames_changed(self, _frame: Frame | None = None) -> None:
-        self._refresh_frames()
+        self._refresh_frames(rebuild=True)
         self._refresh_span_panel()
         self._update_highlight()
 
@@ -134,18 +135,18 @@ class AnnotationController(QObject):
 
     def _failed(self, _message: str) -> None:
         """Editors may show a value that was not stored: show what the project holds."""
-        self._refresh_all()
+        self._refresh_all(rebuild=True)
 
     def _targets_changed(self) -> None:
         names = self.s.target_names()
         self.labels.set_targets(names)
         self.frames_panel.set_targets(names)
 
-    def _refresh_all(self) -> None:
+    def _refresh_all(self, rebuild: bool = False) -> None:
         self.view.select_span(self.selected, scroll=False)
         self._refresh_span_panel()
         self._refresh_picks()
-        self._refresh_frames()
+        self._refresh_frames(rebuild)
         self._update_highlight()
 
     def _refresh_span_panel(self) -> None:
@@ -163,10 +164,16 @@ class AnnotationController(QObject):
         self.picks = [p for p in self.picks if p in self.s.spans]
         self.frames_panel.set_picks([self.s.spans[p] for p in self.picks])
 
-    def _refresh_frames(self) -> None:
+    def _refresh_frames(self, rebuild: bool = False) -> None:
+        """The current frame's details; the whole frames list only when ``rebuild``
+        (frames changed), as rebuilding costs O(frames) per keystroke otherwise."""
         if self.frame_id not in self.s.frames:
             self.frame_id = None
-        self.frames_panel.set_frames(list(self.s.frames.values()), self.s.spans, self.frame_id)
+        if rebuild:
+            self.frames_panel.set_frames(list(self.s.frames.values()), self.s.spans,
+                                         self.frame_id)
+        else:
+            self.frames_panel.set_current_frame(self.frame_id)
         frame = self.s.frames.get(self.frame_id or "")
         self.frames_panel.show_frame(frame, self.s.spans, self.s.schema)
         self.frames_panel.set_picks([self.s.spans[p] for p in self.picks])

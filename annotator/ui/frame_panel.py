@@ -72,6 +72,7 @@ class FramePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.frame: Frame | None = None
+        self._items: dict[str, QListWidgetItem] = {}
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
 
@@ -166,16 +167,29 @@ class FramePanel(QWidget):
         lst = self.frames_list
         lst.blockSignals(True)
         lst.clear()
+        self._items: dict[str, QListWidgetItem] = {}
         for frame in sorted(frames, key=lambda f: _frame_pos(f, spans)):
             item = QListWidgetItem(frame_summary(frame, spans))
             item.setData(Qt.ItemDataRole.UserRole, frame.id)
             lst.addItem(item)
-            if frame.id == current:
-                lst.setCurrentItem(item)
-        if current is None:
-            lst.setCurrentRow(-1)
+            self._items[frame.id] = item
         lst.blockSignals(False)
+        self.set_current_frame(current)
         self.frames_caption.setText(f"Frames in this document: {len(frames)}")
+
+    def set_current_frame(self, frame_id: str | None) -> None:
+        """Mark ``frame_id`` current in the list without emitting :attr:`frame_chosen`."""
+        lst = self.frames_list
+        item = self._items.get(frame_id or "")
+        if item is lst.currentItem() and (item is not None or lst.currentRow() == -1):
+            return
+        lst.blockSignals(True)
+        if item is None:
+            lst.setCurrentRow(-1)
+        else:
+            lst.setCurrentItem(item)
+            lst.scrollToItem(item)
+        lst.blockSignals(False)
 
     def show_frame(self, frame: Frame | None, spans: Mapping[str, Span],
                    schema: Schema | None = None) -> None:
