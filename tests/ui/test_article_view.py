@@ -479,3 +479,18 @@ def test_zoom_widens_the_number_margin_and_keeps_the_title_aligned(view):
     assert after > before
     assert view.text_edit.document().rootFrame().frameFormat().leftMargin() == after
     assert view._header.contentsMargins().left() == int(after)
+
+
+def test_hit_testing_follows_right_to_left_layout(view):
+    text = "The minister said مرحبا بالعالم to reporters, and שלום עולם too."
+    spans = [span("ar", text, "CONTENT", find(text, "بالعالم")),
+             span("he", text, "SOURCE", find(text, "שלום")),
+             span("mix", text, "CUE", find(text, "said مرحبا"))]
+    view.set_document(doc_of(text), spans, COLOURS)
+    edit = view.text_edit
+    for word, expected in (("بالعالم", "ar"), ("مرحبا", "mix"), ("שלום", "he"),
+                           ("said", "mix"), ("עולם", None)):
+        offset = text.index(word) + 2
+        assert view.span_at(offset) == expected
+        hits = edit.spans_at(point_of(view, offset))
+        assert (hits[0] if hits else None) == expected, word
