@@ -494,3 +494,30 @@ def test_hit_testing_follows_right_to_left_layout(view):
         assert view.span_at(offset) == expected
         hits = edit.spans_at(point_of(view, offset))
         assert (hits[0] if hits else None) == expected, word
+
+
+def test_hovering_shows_the_escaped_tooltip(view, qtbot):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    text = "The critics said so."
+    sp = span("s", text, "SOURCE", find(text, "The critics"), role="<b>x</b>")
+    view.set_document(doc_of(text), [sp], COLOURS)
+    vp = view.text_edit.viewport()
+    pos = point_of(view, text.index("critics"))
+    QApplication.sendEvent(vp, QHelpEvent(QEvent.Type.ToolTip, pos, vp.mapToGlobal(pos)))
+    qtbot.waitUntil(QToolTip.isVisible, timeout=2000)
+    assert "SOURCE" in QToolTip.text() and "&lt;b&gt;x&lt;/b&gt;" in QToolTip.text()
+    pos = point_of(view, text.index("so."))
+    QApplication.sendEvent(vp, QHelpEvent(QEvent.Type.ToolTip, pos, vp.mapToGlobal(pos)))
+    qtbot.waitUntil(lambda: not QToolTip.isVisible(), timeout=2000)
+
+
+def test_unknown_label_is_painted_grey(view):
+    text = "a mystery label here"
+    view.set_document(doc_of(text), [span("m", text, "MYSTERY", find(text, "mystery"))],
+                      COLOURS)
+    tint = _pixel_above_glyphs(view, text.index("mystery"))
+    assert tint.name() != "#ffffff"
+    assert abs(tint.red() - tint.blue()) < 8  # grey
