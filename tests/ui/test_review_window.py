@@ -56,7 +56,7 @@ def _key(qtbot, review: ReviewWindow, key, mod=Qt.KeyboardModifier.NoModifier) -
 
 def _select(review: ReviewWindow, pred) -> None:
     row = next(i for i, r in enumerate(review.page.records) if pred(r))
-    review.page.table.setCurrentCell(row, 0)
+    review.page.select_row(row)
     review.page.table.setFocus()
 
 

@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,18 +35,12 @@ from ...agreement.disagreements import TYPES, Disagreement
 from ...agreement.units import Unit
 from ...domain.model import GOLD
 from .data import RecordFilter, ReviewData
-from .side_by_side import TYPE_COLOURS, SideBySideView
+from .records_model import RecordsModel
+from .side_by_side import SideBySideView
 
-COLUMNS = ("Document", "¶", "Type", "What", "Annotators", "Detail", "State")
 HINT = ("Keys: 1–{n} accept that annotator's item · U union · I intersection · E edit… · "
         "R reject all · W write rationale · Enter next · Shift+Enter previous · "
         "Backspace undo this decision · Ctrl+Z undo")
-
-
-def _item(text: str) -> QTableWidgetItem:
-    it = QTableWidgetItem(text)
-    it.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    return it
 
 
 class AdjudicatePage(QWidget):
@@ -83,17 +76,22 @@ class AdjudicatePage(QWidget):
         top.addWidget(self.open_only)
         top.addWidget(show_all)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.model = RecordsModel(self.data.document, self._decided)
+        self.table = QTableView()
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 8)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(200)  # measure a few rows, not all of them
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        self.table.currentCellChanged.connect(self._row_changed)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self._row_changed(cur.row()))
 
         self.view = SideBySideView()
         self.rationale = QLineEdit()
@@ -137,7 +135,9 @@ class AdjudicatePage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.splitter, 1)
         self._actions()
-        self.set_filter(RecordFilter())
+        self.loaded = False
+        self.view.clear("Choose a figure on the Agreement tab to see the disagreements "
+                        "behind it, or Show all disagreements.")
 
     # ------------------------------------------------------------------ keys
     def _actions(self) -> None:
@@ -166,7 +166,13 @@ class AdjudicatePage(QWidget):
         self.table.setFocus()
 
     # ------------------------------------------------------------------ records
+    def ensure_loaded(self) -> None:
+        """List every disagreement the first time the page is shown without a filter."""
+        if not self.loaded:
+            self.set_filter(self.filter)
+
     def set_filter(self, flt: RecordFilter) -> None:
+        self.loaded = True
         self.filter = flt
         self.type_box.blockSignals(True)
         self.type_box.setCurrentIndex(TYPES.index(flt.type) + 1 if flt.type in TYPES else 0)
@@ -180,8 +186,9 @@ class AdjudicatePage(QWidget):
         self.reload_records()
 
     def _decided(self, record: Disagreement) -> bool:
-        unit = self.data.unit_for(record)
-        return unit is not None and self.data.gold(record.document_id).is_decided(unit)
+        """A record is decided when a live decision considered one of its items."""
+        considered = self.data.gold(record.document_id).considered
+        return any(i is not None and i in considered for i in record.items)
 
     def reload_records(self, keep: Disagreement | None = None) -> None:
         records = self.data.filtered(self.filter)
@@ -190,37 +197,23 @@ class AdjudicatePage(QWidget):
         self.records = records
         self.filter_label.setText(f"{self.filter.describe()} — {len(records)} "
                                   "disagreement(s)")
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(records))
-        for row, r in enumerate(records):
-            self._fill_row(row, r)
-        self.table.blockSignals(False)
-        row = records.index(keep) if keep in records else (0 if records else -1)
         self.current_row = -1
+        self.model.set_records(records)
+        row = records.index(keep) if keep in records else (0 if records else -1)
         if row >= 0:
-            self.table.setCurrentCell(row, 0)
-            self._row_changed(row, 0, -1, -1)
+            self.select_row(row)
         else:
             self.view.clear("No disagreements here." if not self.data.records()
                             else "Nothing left to decide in this list.")
             self._accept_buttons(None)
 
-    def _fill_row(self, row: int, r: Disagreement) -> None:
-        doc = self.data.document(r.document_id)
-        what = r.role if r.role else (" / ".join(x for x in r.labels if x) or r.kind)
-        if r.kind == "frame":
-            what = f"attribution {what}" if r.role else "attribution"
-        cells = (doc.title or doc.id, str(r.paragraph + 1), r.type, what,
-                 " vs ".join(r.annotators), r.detail,
-                 "decided" if self._decided(r) else "open")
-        for col, text in enumerate(cells):
-            it = _item(text)
-            if col == 2:
-                it.setForeground(Qt.GlobalColor.white)
-                it.setBackground(_qcolor(TYPE_COLOURS.get(r.type, "#777777")))
-            self.table.setItem(row, col, it)
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        self._row_changed(row)
 
-    def _row_changed(self, row: int, _col: int, _prev_row: int, _prev_col: int) -> None:
+    def _row_changed(self, row: int) -> None:
         if row == self.current_row or not (0 <= row < len(self.records)):
             return
         self.current_row = row
@@ -255,8 +248,7 @@ class AdjudicatePage(QWidget):
         r = self.current_record()
         if r is not None:
             self.show_record(r)
-            self.table.item(self.current_row, 6).setText(
-                "decided" if self._decided(r) else "open")
+        self.model.states_changed()
 
     def _accept_buttons(self, unit: Unit | None) -> None:
         for b in self.accept_buttons:
@@ -327,13 +319,8 @@ class AdjudicatePage(QWidget):
             if not 0 <= row < n:
                 break
             if not self._decided(self.records[row]):
-                self.table.setCurrentCell(row, 0)
+                self.select_row(row)
                 return
         self.say("No more undecided disagreements " + ("below." if direction > 0
                                                        else "above."))
 
-
-def _qcolor(hex_colour: str):
-    from PySide6.QtGui import QColor
-
-    return QColor(hex_colour)

@@ -11,7 +11,6 @@ matching :class:`RecordFilter`. Every figure's definition is its cell's tooltip 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 from ...agreement.disagreements import TYPES
 from ...domain.model import GOLD
 from .data import FRAME_LABEL, RecordFilter
+from .side_by_side import plain_tip
 
 # (value, colour) stops: red below chance, amber, yellow, light green, green
 SCALE = ((0.0, (0xef, 0x9a, 0x9a)), (0.4, (0xf9, 0xc7, 0x8b)), (0.67, (0xfb, 0xee, 0x9c)),
@@ -105,7 +105,7 @@ class _Table(QTableWidget):
                 bold.setBold(True)
                 item.setFont(bold)
         if tip:
-            item.setToolTip(html.escape(tip))
+            item.setToolTip(plain_tip(tip))
         self.setItem(row, col, item)
         if flt is not None:
             self.filters[(row, col)] = flt

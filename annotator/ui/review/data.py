@@ -17,7 +17,7 @@ from typing import Any
 
 from ...agreement.adjudication import Decision, GoldState
 from ...agreement.corpus import Corpus
-from ...agreement.disagreements import Disagreement, disagreements
+from ...agreement.disagreements import Disagreement, disagreements, document_disagreements
 from ...agreement.units import DocumentUnits, Unit, document_units
 from ...cli.projectdata import active_annotators, apply_decision, gold_state, load_corpus
 from ...domain.model import GOLD, Document
@@ -80,7 +80,9 @@ class ReviewData:
         self.corpus: Corpus = load_corpus(self.project, self.compared)
         self._docs = {d.id: d for d in self.corpus.documents}
         self._units: dict[str, DocumentUnits] = {}
+        self._gold: dict[str, GoldState] = {}
         self._records: list[Disagreement] | None = None
+        self._doc_records: dict[str, list[Disagreement]] = {}
         self._report: dict[str, Any] | None = None
 
     # ------------------------------------------------------------------ reading
@@ -104,8 +106,16 @@ class ReviewData:
     def records(self) -> list[Disagreement]:
         """Peer-pair disagreement records, document by document."""
         if self._records is None:
-            self._records = disagreements(self.corpus, self.corpus.pairs())
+            self._records = [r for d in self.corpus.documents
+                             for r in self.document_records(d.id)]
         return self._records
+
+    def document_records(self, doc_id: str) -> list[Disagreement]:
+        """Peer-pair records of one document (cached; what a document cell opens)."""
+        if doc_id not in self._doc_records:
+            self._doc_records[doc_id] = document_disagreements(
+                self.corpus, self._docs[doc_id], self.corpus.pairs())
+        return self._doc_records[doc_id]
 
     def gold_records(self, annotator: str) -> list[Disagreement]:
         """Disagreements of ``annotator`` against the gold layer as it is now."""
@@ -118,7 +128,9 @@ class ReviewData:
         if flt.pair is not None and GOLD in flt.pair:
             other = flt.pair[1] if flt.pair[0] == GOLD else flt.pair[0]
             return [d for d in self.gold_records(other) if flt.matches(d)]
-        return [d for d in self.records() if flt.matches(d)]
+        source = (self.document_records(flt.document_id) if flt.document_id in self._docs
+                  else self.records())
+        return [d for d in source if flt.matches(d)]
 
     def units(self, doc_id: str) -> DocumentUnits:
         if doc_id not in self._units:
@@ -133,10 +145,10 @@ class ReviewData:
         return None
 
     def gold(self, doc_id: str) -> GoldState:
-        return gold_state(self.project, doc_id)
-
-    def gold_spans(self, doc_id: str) -> list:
-        return self.project.spans(doc_id, GOLD)
+        """The document's gold state (cached; decisions made here refresh it)."""
+        if doc_id not in self._gold:
+            self._gold[doc_id] = gold_state(self.project, doc_id)
+        return self._gold[doc_id]
 
     def open_units(self, doc_id: str) -> list[Unit]:
         state = self.gold(doc_id)
@@ -147,24 +159,37 @@ class ReviewData:
         if self._report is None:
             from ...agreement.report import full_report
 
-            docs, layers = self.project.all_layers([*self.compared, GOLD])
-            self._report = full_report(docs, layers, annotators=self.compared,
-                                       labels=self.project.schema.label_names)
+            # the annotators' layers as loaded; the gold layer as it is now
+            layers = [la for anns in self.corpus.layers.values() for name, la in anns.items()
+                      if name != GOLD]
+            _docs, gold = self.project.all_layers([GOLD])
+            self._report = full_report(self.corpus.documents, layers + gold,
+                                       annotators=self.compared, labels=self.labels)
         return self._report
 
     # ------------------------------------------------------------------ changing
     def decide(self, unit: Unit, decision: Decision, decided_by: str) -> GoldChange:
-        change = apply_decision(self.project, self.units(unit.document_id), unit, decision,
-                                decided_by)
-        self._report = None
+        try:
+            change = apply_decision(self.project, self.units(unit.document_id), unit,
+                                    decision, decided_by)
+        finally:
+            self._changed(unit.document_id)
         return change
 
     def undo(self, change: GoldChange) -> None:
-        self.project.undo_gold(change)
-        self._report = None
+        try:
+            self.project.undo_gold(change)
+        finally:
+            self._changed(change.document_id)
 
     def redo(self, change: GoldChange) -> None:
-        self.project.apply_gold(change)
+        try:
+            self.project.apply_gold(change)
+        finally:
+            self._changed(change.document_id)
+
+    def _changed(self, doc_id: str) -> None:
+        self._gold.pop(doc_id, None)
         self._report = None
 
     def recorded_change(self, unit: Unit) -> GoldChange | None:

@@ -46,6 +46,12 @@ TYPE_PRIORITY = ("label", "boundary", "missed", "stance", "attribute")
 LIGHT_ALPHA = 45
 
 
+def plain_tip(text: str) -> str:
+    """A tooltip that shows ``text`` literally: escaped, and marked as rich text so that
+    Qt neither interprets tags in it nor shows the escapes."""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
+
+
 def primary_type(types: Sequence[str]) -> str | None:
     return next((t for t in TYPE_PRIORITY if t in types), None)
 
@@ -239,7 +245,7 @@ def _selections(spans: Sequence[Span], units: DocumentUnits, unit: Unit,
         fmt = QTextCharFormat()
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
         fmt.setUnderlineColor(QColor(TYPE_COLOURS["missed"]))
-        fmt.setToolTip(html.escape(f"{ann} has nothing here; others do"))
+        fmt.setToolTip(plain_tip(f"{ann} has nothing here; others do"))
         out.append((unit.start, unit.end, fmt, "missing"))
     return out
 
@@ -261,7 +267,7 @@ def _span_formats(s: Span, colours: Mapping[str, str], strong: bool, kind: str |
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
             fmt.setUnderlineColor(QColor(TYPE_COLOURS[kind]))
         tip = f"{s.label} ({s.annotator})" + (f" — {kind}" if kind else "")
-        fmt.setToolTip(html.escape(tip))
+        fmt.setToolTip(plain_tip(tip))
         what = ("current " if strong else "") + s.label + (f" {kind}" if kind else "")
         out.append((a, b, fmt, what))
     return out

@@ -109,6 +109,7 @@ class ReviewWindow(QMainWindow):
 
     def show_adjudication(self) -> None:
         self.tabs.setCurrentIndex(ADJUDICATE)
+        self.page.ensure_loaded()
         self.page.table.setFocus()
 
     def open_records(self, flt: RecordFilter) -> None:
@@ -119,6 +120,8 @@ class ReviewWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         if index == DASHBOARD and self._dirty:
             self._refresh_dashboard()
+        elif index == ADJUDICATE:
+            self.page.ensure_loaded()
 
     def _refresh_dashboard(self) -> None:
         try:
@@ -132,7 +135,8 @@ class ReviewWindow(QMainWindow):
         """Re-read the project (after a merge or edits in the main window)."""
         self.data.reload()
         self._dirty = True
-        self.page.reload_records(self.page.current_record())
+        if self.page.loaded:
+            self.page.reload_records(self.page.current_record())
         if self.tabs.currentIndex() == DASHBOARD:
             self._refresh_dashboard()
 
