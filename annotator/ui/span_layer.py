@@ -51,7 +51,15 @@ def display_text(text: str) -> str:
 
 def block_starts(text: str) -> list[int]:
     """Code point offset where each block of ``display_text(text)`` begins."""
-    return [0] + [m.end() for m in _BLOCK_BREAK.finditer(text)]
+    if "\r" in text or "\u2029" in text:
+        return [0] + [m.end() for m in _BLOCK_BREAK.finditer(text)]
+    out = [0]
+    find = text.find
+    i = find("\n")
+    while i >= 0:  # str.find beats a regex scan of wide (non-Latin-1) strings
+        out.append(i + 1)
+        i = find("\n", i + 1)
+    return out
 
 
 class Piece(NamedTuple):

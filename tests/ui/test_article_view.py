@@ -521,3 +521,23 @@ def test_unknown_label_is_painted_grey(view):
     tint = _pixel_above_glyphs(view, text.index("mystery"))
     assert tint.name() != "#ffffff"
     assert abs(tint.red() - tint.blue()) < 8  # grey
+
+
+def test_random_selections_over_mixed_scripts_round_trip(view):
+    import random
+
+    from annotator.ui.text_selection import is_grapheme_boundary
+
+    pieces = ["word", "😀", "👩‍👩‍👧", "cafe\u0301", "שלום", "مرحبا", "<b>", "&amp;", "Zoë",
+              "🇫🇷", "x"]
+    rng = random.Random(5)
+    text = " ".join(rng.choice(pieces) for _ in range(120))
+    view.set_document(doc_of(text), [], COLOURS)
+    view.snap_to_words = False
+    bounds = [i for i in range(len(text) + 1) if is_grapheme_boundary(text, i)]
+    for _ in range(200):
+        s, e = sorted(rng.sample(bounds, 2))
+        qt_select(view, text, s, e)
+        frags = view.selection_fragments()
+        expected = text[s:e].strip()
+        assert [text[a:b] for a, b in frags] == ([expected] if expected else [])
