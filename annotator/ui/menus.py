@@ -98,10 +98,12 @@ class WindowActions:
         menu: QMenu = self.annotate_menu
         menu.clear()
         schema = w.session.schema
+        # a label key equal to a window key would make both ambiguous (neither fires)
+        taken = {"N", "P", "S", "T", "[", "]"} | {f.key.upper() for f in schema.frames}
         for ldef in schema.labels:
             a = QAction(f"Tag as {ldef.name}", w)
             a.setObjectName(f"tag_{ldef.name}")
-            if ldef.key:
+            if ldef.key and ldef.key.upper() not in taken:
                 a.setShortcut(QKeySequence(ldef.key))
             a.triggered.connect(lambda _c=False, n=ldef.name: c.tag(n))
             w.addAction(a)

@@ -182,3 +182,25 @@ def test_non_bmp_combining_and_rtl_text_store_the_selected_characters(make_windo
         assert len(stored) == 1, needle
         assert stored[0].text == needle
         assert stored[0].fragments == ((start, start + len(needle)),)
+
+
+def test_a_label_key_clashing_with_a_window_key_gets_no_shortcut(make_window, project_path,
+                                                                 qtbot):
+    from annotator.store.project import Project
+
+    p = Project.open(project_path)
+    raw = dict(p.schema.raw)
+    raw["labels"] = [*raw["labels"], {"name": "NOTE", "key": "n", "color": "#123456"}]
+    from annotator.domain.schema import parse_schema
+
+    p.set_schema(parse_schema(raw))
+    p.close()
+    window = make_window()
+    assert window.actions.labels["NOTE"].shortcut().isEmpty()
+    assert window.actions.labels["SOURCE"].shortcut().toString() == "1"
+    press(qtbot, window, K.Key_N)  # still the next document
+    assert window.session.document_id == "doc2"
+    window.open_document("doc1")
+    window.view.set_selection(*offsets(TEXT1, "Officials"))
+    qtbot.mouseClick(window.label_panel.buttons["NOTE"], Qt.MouseButton.LeftButton)
+    assert [s.label for s in spans(window)] == ["NOTE"]
