@@ -177,3 +177,28 @@ def test_keyboard_dialog_lists_the_shortcuts(window, qtbot):
     window.actions.keyboard.trigger()
     assert seen[0] == "Keyboard"
     assert {"1 – 4 (label keys)", "Alt+A", "A", "Shift+A", "N / P", "Ctrl+Z"} <= set(seen)
+
+
+def test_import_a_folder_and_cancel_from_the_progress_dialog(window, qtbot, monkeypatch,
+                                                             tmp_path):
+    from PySide6.QtWidgets import QProgressDialog
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"a{i}.txt").write_text(f"Title {i}\n\nBody number {i} of the test.\n",
+                                          encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        staticmethod(lambda *a, **k: str(folder)))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information",
+                        staticmethod(lambda *a, **k: shown.append(a[2])))
+    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
+    window.actions.import_folder.trigger()
+    assert shown == ["import cancelled; nothing was imported"]
+    assert window.project.count_documents() == 3
+    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: False)
+    window.actions.import_folder.trigger()
+    assert window.project.count_documents() == 6
+    assert [window.documents.items[d].text(0) for d in list(window.documents.items)[3:]] == [
+        "Title 0", "Title 1", "Title 2"]
