@@ -57,7 +57,7 @@ from ..domain.schema import Schema, parse_schema
 from ..domain.text import check_document_size
 from ..store import rows
 from ..store.project import Project
-from ..store.streaming import count_documents, iter_export_layers
+from ..store.streaming import bulk_cache, count_documents, iter_export_layers
 from .articles import Cancelled, Progress
 from .layers import AnnotationImportReport, LayerWriter
 
@@ -229,6 +229,24 @@ class _Line:
         return tuple(out)
 
 
+_SCHEMA_CACHE: dict[str, Any] = {}
+
+
+def _schema_of(v: _Line, obj: dict[str, Any]) -> Schema | None:
+    """The line's schema, parsed once for a run of lines that carry the same one."""
+    raw = obj.get("schema")
+    if raw is None:
+        return None
+    if _SCHEMA_CACHE.get("raw") == raw:
+        return _SCHEMA_CACHE["schema"]
+    try:
+        schema = parse_schema(v.get(obj, "schema", dict, "line"), f"{v.path}:{v.lineno}")
+    except SchemaError as exc:
+        raise v.fail(f"bad schema: {exc.message}") from None
+    _SCHEMA_CACHE.update(raw=raw, schema=schema)
+    return schema
+
+
 def _parse_line(obj: Any, path: str, lineno: int) -> CanonicalRecord:
     v = _Line(path, lineno)
     if not isinstance(obj, dict):
@@ -258,12 +276,7 @@ def _parse_line(obj: Any, path: str, lineno: int) -> CanonicalRecord:
                         source=v.get(obj, "source", str, "document", ""),
                         paragraphs=paras, meta=v.get(obj, "meta", dict, "document", {}),
                         text_sha256=sha256_text(text) if not sha else sha)
-    schema = None
-    if obj.get("schema") is not None:
-        try:
-            schema = parse_schema(v.get(obj, "schema", dict, "line"), f"{path}:{lineno} schema")
-        except SchemaError as exc:
-            raise v.fail(f"bad schema: {exc.message}") from None
+    schema = _schema_of(v, obj)
     annotator = v.get(obj, "annotator", (str, type(None)), "line")
     spans_raw = v.get(obj, "spans", list, "line")
     frames_raw = v.get(obj, "frames", list, "line", [])
@@ -277,7 +290,8 @@ def _parse_line(obj: Any, path: str, lineno: int) -> CanonicalRecord:
     status = v.get(obj, "status", str, "line", "todo")
     if status not in STATUSES:
         raise v.fail(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
-    spans = [_parse_span(v, s, document, annotator, schema) for s in spans_raw]
+    labels = frozenset(schema.label_names) if schema is not None else None
+    spans = [_parse_span(v, s, document, annotator, labels) for s in spans_raw]
     ids: set[str] = set()
     for s in spans:
         if s.id in ids:
@@ -296,41 +310,59 @@ def _parse_line(obj: Any, path: str, lineno: int) -> CanonicalRecord:
 
 
 def _parse_span(v: _Line, s: Any, doc: Document, annotator: str,
-                schema: Schema | None) -> Span:
-    if not isinstance(s, dict):
+                labels: frozenset[str] | None) -> Span:
+    """One span, checked. Written for speed (a bulk import runs it per span): the common
+    case costs a few type checks; anything unusual falls back to the generic checks."""
+    if type(s) is not dict:
         raise v.fail("every span must be a JSON object")
-    sid = v.get(s, "id", str, "span", required=True)
-    what = f"span {sid}"
-    unknown = sorted(s.keys() - SPAN_KEYS)
-    if unknown:
-        raise v.fail(f"{what}: unknown key(s) {', '.join(unknown)}")
-    if not sid:
+    sid = s.get("id")
+    if type(sid) is not str or not sid:
+        v.get(s, "id", str, "span", required=True)
         raise v.fail("a span has an empty id")
-    label = v.get(s, "label", str, what, required=True)
-    if schema is not None and schema.label(label) is None:
-        raise v.fail(f"{what}: label {label!r} is not in the line's schema {schema.name}")
-    if "fragments" in s:
-        frs = v.offsets(s["fragments"], f"{what} fragments", len(doc.text))
+    what = f"span {sid}"
+    if not s.keys() <= SPAN_KEYS:
+        raise v.fail(f"{what}: unknown key(s) {', '.join(sorted(s.keys() - SPAN_KEYS))}")
+    label = s.get("label")
+    if type(label) is not str:
+        v.get(s, "label", str, what, required=True)
+    if labels is not None and label not in labels:
+        raise v.fail(f"{what}: label {label!r} is not in the line's schema")
+    text = doc.text
+    raw = s.get("fragments")
+    if (type(raw) is list and len(raw) == 1 and type(raw[0]) is list and len(raw[0]) == 2
+            and type(raw[0][0]) is int and type(raw[0][1]) is int
+            and 0 <= raw[0][0] < raw[0][1] <= len(text)):
+        frs: tuple[tuple[int, int], ...] = ((raw[0][0], raw[0][1]),)
+    elif raw is not None:
+        frs = v.offsets(raw, f"{what} fragments", len(text))
+        if normalise_fragments(frs) != frs:
+            raise v.fail(f"{what}: fragments must be sorted and must not overlap or touch")
     else:
-        frs = v.offsets([[s.get("start"), s.get("end")]], what, len(doc.text))
-    if normalise_fragments(frs) != frs:
-        raise v.fail(f"{what}: fragments must be sorted and must not overlap or touch")
-    for key, want in (("start", frs[0][0]), ("end", frs[-1][1])):
-        if key in s and (not _is_int(s[key]) or s[key] != want):
-            raise v.fail(f"{what}: {key} {s[key]!r} does not match its fragments ({want})")
-    covered = fragment_text(doc.text, frs)
-    text = v.get(s, "text", str, what, covered)
-    if text != covered:
-        raise v.fail(f"{what}: text {text!r} differs from the document text at its offsets "
+        frs = v.offsets([[s.get("start"), s.get("end")]], what, len(text))
+    start, end = s.get("start", frs[0][0]), s.get("end", frs[-1][1])
+    if type(start) is not int or start != frs[0][0]:
+        raise v.fail(f"{what}: start {start!r} does not match its fragments ({frs[0][0]})")
+    if type(end) is not int or end != frs[-1][1]:
+        raise v.fail(f"{what}: end {end!r} does not match its fragments ({frs[-1][1]})")
+    covered = text[frs[0][0]:frs[0][1]] if len(frs) == 1 else fragment_text(text, frs)
+    given = s.get("text", covered)
+    if given != covered:
+        v.get(s, "text", str, what)
+        raise v.fail(f"{what}: text {given!r} differs from the document text at its offsets "
                      f"{covered!r}")
-    origin = v.get(s, "origin", str, what, "imported")
+    origin = s.get("origin", "imported")
     if origin not in ORIGINS:
         raise v.fail(f"{what}: unknown origin {origin!r}; expected one of {', '.join(ORIGINS)}")
-    created = v.get(s, "created_at", str, what, "")
-    return Span(id=sid, document_id=doc.id, annotator=annotator, label=label, fragments=frs,
-                text=text, attributes=v.get(s, "attributes", dict, what, {}),
-                note=v.get(s, "note", str, what, ""), origin=origin, created_at=created,
-                updated_at=v.get(s, "updated_at", str, what, created))
+    attributes, note = s.get("attributes", {}), s.get("note", "")
+    created = s.get("created_at", "")
+    updated = s.get("updated_at", created)
+    if type(attributes) is not dict or type(note) is not str or type(created) is not str \
+            or type(updated) is not str:
+        for key, typ in (("attributes", dict), ("note", str), ("created_at", str),
+                         ("updated_at", str)):
+            v.get(s, key, typ, what)
+    return Span(sid, doc.id, annotator, label, frs, covered, attributes, note, origin,
+                created, updated)
 
 
 def _parse_frame(v: _Line, f: Any, doc: Document, annotator: str, span_ids: set[str],
@@ -453,6 +485,15 @@ def read_canonical(path: str | Path) -> list[AnnotatedDocument]:
 
 
 # ------------------------------------------------------------------------------ importing
+_BATCH = 200  # records whose documents are added together
+
+
+def _write_batch(writer: LayerWriter, batch: list[CanonicalRecord]) -> None:
+    writer.documents([(rec.document, rec.line) for rec in batch])
+    for rec in batch:
+        if rec.layer is not None:
+            writer.layer(rec.layer, rec.line)
+            writer.provenance(rec.provenance)
 def import_canonical(project: Project, path: str | Path, *, annotator: str | None = None,
                      add_labels: bool = False, progress: Progress | None = None,
                      ) -> AnnotationImportReport:
@@ -465,18 +506,19 @@ def import_canonical(project: Project, path: str | Path, *, annotator: str | Non
         size = path.stat().st_size
     except OSError as exc:
         raise InputError(str(path), None, f"cannot read: {exc.strerror}") from None
-    with project.transaction():
+    with bulk_cache(project), project.transaction():
         writer = LayerWriter(project, path, add_labels=add_labels, rename_to=annotator)
+        batch: list[CanonicalRecord] = []
         for rec in iter_canonical(path):
             if progress and progress(rec.offset, size) is False:
                 raise Cancelled("import cancelled; nothing was imported")
             if rec.schema is not None:
                 writer.offer_schema(rec.schema, rec.line)
-            if rec.layer is None:
-                writer.document(rec.document, rec.line)
-            else:
-                writer.layer(rec.layer, rec.line)
-                writer.provenance(rec.provenance)
+            batch.append(rec)
+            if len(batch) >= _BATCH:
+                _write_batch(writer, batch)
+                batch = []
+        _write_batch(writer, batch)
         report = writer.finish()
     if progress:
         progress(size, size)

@@ -86,6 +86,7 @@ class LayerWriter:
         self._new_labels: list[str] = []
         self._provenance: list[Provenance] = []
         self._current: str | None = None  # the file the current layer came from
+        self._labels: tuple[Schema | None, frozenset[str]] = (None, frozenset())
 
     def fail(self, line: int | None, message: str) -> InputError:
         return InputError(self._current or self.path, line, message)
@@ -114,11 +115,45 @@ class LayerWriter:
                 "against it")
 
     # -------------------------------------------------------------- documents
-    def document(self, doc: Document, line: int | None) -> str:
-        """Add ``doc`` unless present; returns the project's id for it."""
+    def documents(self, items: list[tuple[Document, int | None]]) -> None:
+        """Add many documents with one ``add_documents`` call (each call scans the
+        documents table for the next position, so a bulk import batches them)."""
+        new: list[Document] = []
+        by_hash: dict[str, str] = {}
+        for doc, line in items:
+            if doc.id in self._docs:
+                self.document(doc, line)
+                continue
+            try:
+                self.project.document(doc.id)
+                known = True
+            except NotFoundError:
+                known = False
+            if known or self.project.document_by_hash(doc.text_sha256) is not None:
+                self.document(doc, line)
+            elif doc.text_sha256 in by_hash:
+                self._docs[doc.id] = (doc.text_sha256, by_hash[doc.text_sha256])
+                self.report.documents_matched.append((doc.id, by_hash[doc.text_sha256]))
+            else:
+                self._check_size(doc, line)
+                new.append(doc)
+                by_hash[doc.text_sha256] = doc.id
+                self._docs[doc.id] = (doc.text_sha256, doc.id)
+                self.report.documents_added.append(doc.id)
+        if new:
+            try:
+                self.project.add_documents(new)
+            except ConflictError as exc:
+                raise self.fail(items[0][1], str(exc)) from None
+
+    def _check_size(self, doc: Document, line: int | None) -> None:
         if len(doc.text) > MAX_DOCUMENT_CHARS:
             raise self.fail(line, f"document {doc.id}: text too large ({len(doc.text):,} "
                             f"characters; the limit is {MAX_DOCUMENT_CHARS:,})")
+
+    def document(self, doc: Document, line: int | None) -> str:
+        """Add ``doc`` unless present; returns the project's id for it."""
+        self._check_size(doc, line)
         seen = self._docs.get(doc.id)
         if seen is not None:
             if seen[0] != doc.text_sha256:
@@ -156,8 +191,9 @@ class LayerWriter:
         ``path``: the file this layer came from, when it is not the import's path."""
         self._current = path
         doc_id = self.document(layer.document, line)
+        known = self._known_labels()
         for span in layer.spans:
-            if self.schema.label(span.label) is None:
+            if span.label not in known:
                 if not self.add_labels:
                     where = (span_lines or {}).get(span.id, line)
                     raise self.fail(where, f"unknown label {span.label!r}: not in the schema "
@@ -202,6 +238,11 @@ class LayerWriter:
                     return (f"{table[:-1]} id {item.id!r} belongs to document {r[0][0]}, "
                             f"annotator {r[0][1]}")
         return ""
+
+    def _known_labels(self) -> frozenset[str]:
+        if self._labels[0] is not self.schema:
+            self._labels = (self.schema, frozenset(self.schema.label_names))
+        return self._labels[1]
 
     def provenance(self, records: list[Provenance]) -> None:
         self._provenance += records

@@ -232,12 +232,7 @@ class Project:
         return span
 
     def _insert_span(self, span: Span) -> None:
-        row = rows.span_row(span)
-        self.db.execute(
-            'INSERT INTO spans(id, document_id, annotator, label, start, "end", fragments, '
-            "text, attributes, note, origin, created_at, updated_at) VALUES (:id, "
-            ":document_id, :annotator, :label, :start, :end, :fragments, :text, :attributes, "
-            ":note, :origin, :created_at, :updated_at)", row)
+        self.db.execute(_INSERT_SPAN, rows.span_row(span))
 
     def span(self, span_id: str) -> Span:
         r = self._q("SELECT * FROM spans WHERE id = ?", (span_id,))
@@ -470,16 +465,17 @@ class Project:
                             (doc_id, ann))
             self.db.execute("DELETE FROM spans WHERE document_id = ? AND annotator = ?",
                             (doc_id, ann))
-            for span in layer.spans:
-                self._insert_span(span)
+            self.db.conn.executemany(_INSERT_SPAN, [rows.span_row(s) for s in layer.spans])
             # parents first so that parent_id references resolve
-            for frame in _parents_first(layer.frames):
-                self.db.execute(
-                    "INSERT INTO frames(id, document_id, annotator, type, parent_id, "
-                    "attributes, created_at, updated_at) VALUES (:id, :document_id, "
-                    ":annotator, :type, :parent_id, :attributes, :created_at, :updated_at)",
-                    rows.frame_row(frame))
-                self._write_roles(frame)
+            frames = _parents_first(layer.frames)
+            self.db.conn.executemany(
+                "INSERT INTO frames(id, document_id, annotator, type, parent_id, "
+                "attributes, created_at, updated_at) VALUES (:id, :document_id, "
+                ":annotator, :type, :parent_id, :attributes, :created_at, :updated_at)",
+                [rows.frame_row(f) for f in frames])
+            self.db.conn.executemany("INSERT INTO frame_roles VALUES (?, ?, ?, ?)",
+                                     [(f.id, sid, role, pos) for f in frames
+                                      for role, sid, pos in f.roles()])
             if layer.status != STATUS_TODO or current.status != STATUS_TODO:
                 self.set_status(doc_id, ann, layer.status)
         return True
@@ -530,6 +526,13 @@ class Project:
             "GROUP BY annotator, status ORDER BY annotator, status")]
         return {"documents": docs, "spans": spans, "frames": frames, "status": status,
                 "schema": {"name": self.schema.name, "version": self.schema.version}}
+
+
+_INSERT_SPAN = (
+    'INSERT INTO spans(id, document_id, annotator, label, start, "end", fragments, text, '
+    "attributes, note, origin, created_at, updated_at) VALUES (:id, :document_id, "
+    ":annotator, :label, :start, :end, :fragments, :text, :attributes, :note, :origin, "
+    ":created_at, :updated_at)")
 
 
 def _key_spans(spans: Iterable[Span]) -> list[tuple[Any, ...]]:

@@ -4,8 +4,9 @@
 :class:`RawLayer` per (document, annotator) layer that holds spans, frames or a status
 other than ``todo`` (annotators sorted by name), plus, when asked, one bare entry
 (``annotator`` None) for a document no layer touches. The spans and frames arrive as
-ready-made JSON array text built by SQLite's JSON functions (C speed, no Python object per
-span), in a fixed order: spans by ``(start, end, id)``, frames by ``(created_at, id)``,
+ready-made JSON array text: spans built by SQLite's JSON functions (C speed, no Python
+object per span), frames assembled from their rows (few per document). Fixed order:
+spans by ``(start, end, id)``, frames by ``(created_at, id)``,
 every object with its keys sorted, compact separators, non-ASCII kept as is. This is the
 same text ``json.dumps(..., sort_keys=True, ensure_ascii=False, separators=(",", ":"))``
 gives for these values (a test pins that). Memory held at any time: one document's rows.
@@ -19,8 +20,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import groupby
+from json.encoder import encode_basestring as enc
 from typing import TYPE_CHECKING, Any
 
 from ..domain.model import STATUS_TODO
@@ -32,16 +34,31 @@ _SPAN_JSON = """json_object('attributes', json(attributes), 'created_at', create
     'end', "end", 'fragments', json(fragments), 'id', id, 'label', label, 'note', note,
     'origin', origin, 'start', start, 'text', text, 'updated_at', updated_at)"""
 
-_ROLE_LIST = """json((SELECT '[' || coalesce(group_concat(json_quote(span_id), ','), '') || ']'
-    FROM (SELECT span_id FROM frame_roles WHERE frame_id = f.id AND role = '{role}'
-          ORDER BY position, span_id)))"""
+_FRAME_ROWS = ("SELECT id, type, parent_id, attributes, created_at, updated_at FROM frames "
+               "WHERE document_id = ? AND annotator = ? ORDER BY created_at, id")
+_ROLE_ROWS = ("SELECT r.frame_id, r.role, r.span_id FROM frame_roles r JOIN frames f "
+              "ON f.id = r.frame_id WHERE f.document_id = ? AND f.annotator = ? "
+              "ORDER BY r.frame_id, r.role, r.position, r.span_id")
 
-_FRAME_JSON = f"""json_object('attributes', json(f.attributes),
-    'contents', {_ROLE_LIST.format(role="content")}, 'created_at', f.created_at,
-    'cue', (SELECT span_id FROM frame_roles WHERE frame_id = f.id AND role = 'cue'
-            ORDER BY position, span_id LIMIT 1),
-    'id', f.id, 'parent', f.parent_id, 'sources', {_ROLE_LIST.format(role="source")},
-    'type', f.type, 'updated_at', f.updated_at)"""
+
+def _frames_json(conn: sqlite3.Connection, doc_id: str, ann: str) -> tuple[int, str]:
+    """The layer's frames as a JSON array (keys sorted), assembled from two queries."""
+    frames = conn.execute(_FRAME_ROWS, (doc_id, ann)).fetchall()
+    if not frames:
+        return 0, "[]"
+    roles: dict[str, dict[str, list[str]]] = {}
+    for fid, role, sid in conn.execute(_ROLE_ROWS, (doc_id, ann)):
+        roles.setdefault(fid, {}).setdefault(role, []).append(enc(sid))
+    out = []
+    for fid, ftype, parent, attrs, created, updated in frames:
+        r = roles.get(fid, {})
+        cue = r.get("cue")
+        out.append(f'{{"attributes":{attrs},"contents":[{",".join(r.get("content", ()))}],'
+                   f'"created_at":{enc(created)},"cue":{cue[0] if cue else "null"},'
+                   f'"id":{enc(fid)},"parent":{"null" if parent is None else enc(parent)},'
+                   f'"sources":[{",".join(r.get("source", ()))}],"type":{enc(ftype)},'
+                   f'"updated_at":{enc(updated)}}}')
+    return len(out), "[" + ",".join(out) + "]"
 
 
 @dataclass(frozen=True)
@@ -77,35 +94,32 @@ def iter_export_layers(project: Project, annotators: Iterable[str] | None = None
     docs.row_factory = sqlite3.Row
     docs.execute("SELECT id, title, author, published, source, text, text_sha256, "
                  "paragraphs, meta FROM documents ORDER BY position")
-    span_filter, span_args = _in("annotator", names)
-    frame_filter, frame_args = _in("f.annotator", names)
-    status_filter, status_args = _in("annotator", names)
-    span_sql = (f"SELECT annotator, {_SPAN_JSON} FROM spans WHERE document_id = ?"
-                f"{span_filter} ORDER BY annotator, start, \"end\", id")
-    frame_sql = (f"SELECT f.annotator, {_FRAME_JSON} FROM frames f WHERE f.document_id = ?"
-                 f"{frame_filter} ORDER BY f.annotator, f.created_at, f.id")
-    status_sql = (f"SELECT annotator, status FROM document_status WHERE document_id = ?"
-                  f"{status_filter}")
+    # One aggregate per layer over an ordered subquery: SQLite does not flatten a
+    # subquery with ORDER BY into an aggregate, so group_concat sees the rows in order.
+    span_sql = (f"SELECT count(*), '[' || coalesce(group_concat(j, ','), '') || ']' FROM "
+                f"(SELECT {_SPAN_JSON} AS j FROM spans WHERE document_id = ? AND "
+                f"annotator = ? ORDER BY start, \"end\", id)")
+    names_sql = ("SELECT annotator FROM spans WHERE document_id = :d UNION "
+                 "SELECT annotator FROM frames WHERE document_id = :d")
+    status_sql = "SELECT annotator, status FROM document_status WHERE document_id = ?"
+    wanted = set(names) if names is not None else None
     for doc in docs:
         doc_id = doc["id"]
-        spans = {ann: [r[1] for r in rs] for ann, rs in groupby(
-            conn.execute(span_sql, [doc_id, *span_args]), key=lambda r: r[0])}
-        frames = {ann: [r[1] for r in rs] for ann, rs in groupby(
-            conn.execute(frame_sql, [doc_id, *frame_args]), key=lambda r: r[0])}
-        statuses = dict(conn.execute(status_sql, [doc_id, *status_args]).fetchall())
-        layer_names = sorted(set(spans) | set(frames)
-                             | {a for a, s in statuses.items() if s != STATUS_TODO})
+        statuses = dict(conn.execute(status_sql, (doc_id,)).fetchall())
+        found = {r[0] for r in conn.execute(names_sql, {"d": doc_id})}
+        found |= {a for a, st in statuses.items() if st != STATUS_TODO}
+        layer_names = sorted(found if wanted is None else found & wanted)
         row = dict(doc)
         written = False
         for ann in layer_names:
             st = statuses.get(ann, STATUS_TODO)
             if status is not None and st != status:
                 continue
-            sp, fr = spans.get(ann, []), frames.get(ann, [])
+            n_spans, spans = conn.execute(span_sql, (doc_id, ann)).fetchone()
+            n_frames, frames = _frames_json(conn, doc_id, ann)
             written = True
-            yield RawLayer(row, ann, st, "[" + ",".join(sp) + "]", "[" + ",".join(fr) + "]",
-                           len(sp), len(fr))
-        if bare_documents and not written and not layer_names:
+            yield RawLayer(row, ann, st, spans, frames, n_spans, n_frames)
+        if bare_documents and not written and not found:
             yield RawLayer(row, None, None, "[]", "[]", 0, 0)
 
 
@@ -127,6 +141,20 @@ def iter_layer_keys(project: Project, annotators: Iterable[str] | None = None,
     for _, doc_id, ann, st in conn.execute(sql, args * 3).fetchall():
         if status is None or st == status:
             yield doc_id, ann
+
+
+@contextmanager
+def bulk_cache(project: Project, mebibytes: int = 256) -> Iterator[None]:
+    """A larger SQLite page cache for one bulk write (index pages of a million random
+    span ids do not fit the default 2 MB; inserting then thrashes), restored after.
+    Memory is only taken as pages are touched."""
+    conn = project.db.conn
+    old = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {-1024 * int(mebibytes)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(old)}")
 
 
 def count_documents(project: Project) -> int:

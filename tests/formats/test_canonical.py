@@ -344,3 +344,36 @@ def test_same_text_under_another_id_is_matched(filled: Project, tmp_path: Path) 
     report = import_canonical(filled, path, annotator="dan")
     assert report.documents_matched == [("renamed", "d1")]
     assert filled.status("d1", "dan") == "in progress"
+
+
+def test_store_fast_paths_write_what_dumps_writes(project: Project) -> None:
+    from annotator.domain.model import Span
+    from annotator.store import rows
+    from annotator.store.streaming import bulk_cache
+
+    span = Span("s", "d", "a", "CUE", ((0, 3), (5, 9)), attributes={})
+    row = rows.span_row(span)
+    assert row["fragments"] == json.dumps([[0, 3], [5, 9]], separators=(",", ":"))
+    assert row["attributes"] == "{}" == rows.dumps({})
+    assert rows.span_row(span.with_changes(attributes={"b": 1, "a": "ü"}))["attributes"] == \
+        '{"a":"ü","b":1}'
+    before = project.db.conn.execute("PRAGMA cache_size").fetchone()[0]
+    with bulk_cache(project, 64):
+        assert project.db.conn.execute("PRAGMA cache_size").fetchone()[0] == -65536
+    assert project.db.conn.execute("PRAGMA cache_size").fetchone()[0] == before
+
+
+def test_import_batches_documents_and_matches_same_text(project: Project,
+                                                        tmp_path: Path) -> None:
+    lines = []
+    for i in range(450):  # more than one batch of documents
+        lines.append(json.dumps({"document_id": f"d{i}", "text": f"Text number {i}.",
+                                 "annotator": None, "spans": []}))
+    lines.append(json.dumps({"document_id": "twin", "text": "Text number 7.",
+                             "annotator": "ann", "status": "done", "spans": []}))
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = import_canonical(project, path)
+    assert len(report.documents_added) == 450 and report.documents_matched == [("twin", "d7")]
+    assert [d.position for d in project.documents()] == list(range(450))
+    assert project.status("d7", "ann") == "done"
