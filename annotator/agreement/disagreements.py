@@ -28,7 +28,6 @@ and the paragraph holding the start, so that a review view can open it side by s
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -106,14 +105,26 @@ class PairComparison:
     ref_spans: dict[str, Span] = field(default_factory=dict)  # every span, for frames
     cmp_spans: dict[str, Span] = field(default_factory=dict)
 
-    def counts(self) -> Counter[tuple[str, str, str | None]]:
+    def counts(self) -> dict[tuple[str, str, str | None], int]:
         """(type, kind, label) -> number of records, without building the records."""
-        c: Counter[tuple[str, str, str | None]] = Counter()
-        c.update((BOUNDARY, KIND_SPAN, m.a.label) for m in self.same.matches if not m.exact)
-        c.update((LABEL, KIND_SPAN, m.a.label) for m in self.blind.matches)
-        c.update((MISSED, KIND_SPAN, x.label) for x in self.blind.only_a)
-        c.update((SPURIOUS, KIND_SPAN, t.label) for t in self.blind.only_b)
-        c.update((typ, KIND_FRAME, None) for typ in self._frame_types())
+        c: dict[tuple[str, str, str | None], int] = {}
+        get = c.get
+        for m in self.same.matches:
+            if not m.exact:
+                k = (BOUNDARY, KIND_SPAN, m.a.label)
+                c[k] = get(k, 0) + 1
+        for m in self.blind.matches:
+            k = (LABEL, KIND_SPAN, m.a.label)
+            c[k] = get(k, 0) + 1
+        for x in self.blind.only_a:
+            k = (MISSED, KIND_SPAN, x.label)
+            c[k] = get(k, 0) + 1
+        for t in self.blind.only_b:
+            k = (SPURIOUS, KIND_SPAN, t.label)
+            c[k] = get(k, 0) + 1
+        for typ in self._frame_types():
+            k = (typ, KIND_FRAME, None)
+            c[k] = get(k, 0) + 1
         return c
 
     def records(self, para: _Para | None = None) -> list[Disagreement]:

@@ -21,6 +21,7 @@ Definitions (the report repeats them):
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -41,12 +42,7 @@ def role_extent(frame: Frame, role: str, spans: Mapping[str, Span]) -> tuple[Off
         ids = frame.contents
     else:
         raise ValueError(f"unknown role {role!r}")
-    frs: list[Offsets] = []
-    for sid in ids:
-        span = spans.get(sid)
-        if span is not None:
-            frs.extend(span.fragments)
-    return _union(frs)
+    return _extent(ids, spans)
 
 
 def _union(frs: list[Offsets]) -> tuple[Offsets, ...]:
@@ -104,11 +100,49 @@ Extents = dict[str, tuple[Offsets, ...]]
 
 def frame_extents(frame: Frame, spans: Mapping[str, Span]) -> Extents:
     """Every role's extent of a frame (see :func:`role_extent`)."""
-    return {r: role_extent(frame, r, spans) for r in ROLES}
+    return {ROLE_CUE: _extent((frame.cue,) if frame.cue else (), spans),
+            ROLE_SOURCE: _extent(frame.sources, spans),
+            ROLE_CONTENT: _extent(frame.contents, spans)}
 
 
-def _bounds(ext: tuple[Offsets, ...]) -> tuple[int, int]:
-    return (ext[0][0], ext[-1][1]) if ext else (0, -1)
+def _extent(ids: Sequence[str], spans: Mapping[str, Span]) -> tuple[Offsets, ...]:
+    if len(ids) == 1:  # the common case: one span, one fragment
+        span = spans.get(ids[0])
+        if span is None:
+            return ()
+        if len(span.fragments) == 1:
+            return tuple(span.fragments)
+    frs: list[Offsets] = []
+    for sid in ids:
+        span = spans.get(sid)
+        if span is not None:
+            frs.extend(span.fragments)
+    return _union(frs)
+
+
+def _ov(x: tuple[Offsets, ...], y: tuple[Offsets, ...]) -> int:
+    if not x or not y or x[0][0] >= y[-1][1] or y[0][0] >= x[-1][1]:
+        return 0
+    if len(x) == 1 and len(y) == 1:
+        return min(x[0][1], y[0][1]) - max(x[0][0], y[0][0])
+    return fragments_overlap(x, y)
+
+
+class _Window:
+    """Which of a list of extents have a hull overlapping a given extent's hull."""
+
+    def __init__(self, extents: Sequence[tuple[Offsets, ...]]) -> None:
+        self.items = sorted((e[0][0], e[-1][1], j) for j, e in enumerate(extents) if e)
+        self.starts = [x[0] for x in self.items]
+        self.longest = max((x[1] - x[0] for x in self.items), default=0)
+
+    def near(self, ext: tuple[Offsets, ...]) -> set[int]:
+        if not ext or not self.items:
+            return set()
+        lo, hi = ext[0][0], ext[-1][1]
+        window = self.items[bisect_left(self.starts, lo - self.longest):
+                            bisect_left(self.starts, hi)]
+        return {j for _s, e, j in window if e > lo}
 
 
 def align_frames(frames_a: Sequence[Frame], spans_a: Mapping[str, Span],
@@ -125,23 +159,23 @@ def align_frames(frames_a: Sequence[Frame], spans_a: Mapping[str, Span],
         ext[f.id] = cache[f.id] if cache and f.id in cache else frame_extents(f, spans_b)
     if cache is not None:
         cache.update(ext)
-    pb = []
-    for j, fb in enumerate(frames_b):
-        x = ext[fb.id]
-        pb.append((j, fb, x[ROLE_CUE], x[ROLE_CONTENT], *_bounds(x[ROLE_CUE]),
-                   *_bounds(x[ROLE_CONTENT])))
+    cue_b = [ext[f.id][ROLE_CUE] for f in frames_b]
+    con_b = [ext[f.id][ROLE_CONTENT] for f in frames_b]
+    cue_win = _Window(cue_b)
+    con_win = _Window(con_b)
     overlaps = []
     for i, fa in enumerate(frames_a):
         x = ext[fa.id]
         cue_a, con_a = x[ROLE_CUE], x[ROLE_CONTENT]
-        c0, c1 = _bounds(cue_a)
-        n0, n1 = _bounds(con_a)
+        near = cue_win.near(cue_a) | con_win.near(con_a)
+        if not near:
+            continue
         pos = (cue_a or con_a or ((0, 0),))[0][0]
-        for j, fb, cue_b, con_b, d0, d1, m0, m1 in pb:
-            cue = fragments_overlap(cue_a, cue_b) if c0 < d1 and d0 < c1 else 0
-            con = fragments_overlap(con_a, con_b) if n0 < m1 and m0 < n1 else 0
+        for j in sorted(near):
+            cue = _ov(cue_a, cue_b[j])
+            con = _ov(con_a, con_b[j])
             if cue or con:
-                overlaps.append((cue, con, pos, fa.id, fb.id, i, j))
+                overlaps.append((cue, con, pos, fa.id, frames_b[j].id, i, j))
     taken_a: set[int] = set()
     taken_b: set[int] = set()
     first = sorted((-cue, -con, pos, ia, ib, i, j, cue, con)

@@ -62,6 +62,7 @@ class Collector:
         self.doc_rows: list[dict[str, Any]] = []
         self.stance_units: list[dict[str, str | None]] = []
         self.grid: TokenGrid | None = None
+        self._labels: dict[str, Counter[str]] = {}  # per document: labels per annotator
         self.unitizing: dict[str, tuple[UnitizingResult, list[str]]] = {}
 
     def run(self) -> None:
@@ -88,6 +89,8 @@ class Collector:
             for f in c.frames(doc.id, a):
                 units.add(f)
         cache: dict = {}
+        self._labels = {a: Counter(s.label for s in c.spans(doc.id, a))
+                        for a in c.annotators + ((c.gold,) if c.gold else ())}
         for pair in self.peer_pairs + self.gold_pairs:
             ref, cmp = pair
             if not (c.has(doc.id, ref) and c.has(doc.id, cmp)):
@@ -118,9 +121,8 @@ class Collector:
         })
 
     def _spans(self, pc: PairComparison, st: PairStats, doc_prf: PRF | None) -> None:
-        c, doc = self.corpus, pc.document
-        ref_labels = Counter(s.label for s in c.spans(doc.id, pc.reference))
-        cmp_labels = Counter(s.label for s in c.spans(doc.id, pc.compared))
+        ref_labels = self._labels[pc.reference]
+        cmp_labels = self._labels[pc.compared]
         for label, n in ref_labels.items():
             st.exact[label].reference += n
             st.overlap[label].reference += n

@@ -119,17 +119,58 @@ def _match_exact(a: Sequence[Span], b: Sequence[Span], same_label: bool) -> Matc
 Candidate = tuple[int, int, int, int, int, str, str, int, int, bool]
 
 
-def _candidates(a: Sequence[Span], b: Sequence[Span]) -> list[Candidate]:
-    """Every overlapping (a, b) pair, labels ignored, as a sortable rank:
-    (not identical fragments, -overlap, boundary distance, start a, start b, id a, id b,
-    index a, index b, same label)."""
-    if not a or not b:
+def _exact_pairs(a: Sequence[Span], b: Sequence[Span], same_label: bool,
+                 taken_a: set[int], taken_b: set[int]) -> list[SpanMatch]:
+    """Pairs with identical fragments (and labels, when ``same_label``), 1:1: within a group
+    of identical spans the i-th smallest id of a pairs with the i-th smallest id of b —
+    what the greedy ranking below would choose, found by hashing instead of comparing."""
+    groups: dict[tuple, list[int]] = {}
+    for j, t in enumerate(b):
+        if j not in taken_b:
+            g = t.fragments
+            k = (t.label if same_label else None, g[0][0], g[0][1]) if len(g) == 1 else (
+                t.label if same_label else None, g)
+            groups.setdefault(k, []).append(j)
+    hits: dict[tuple, list[int]] = {}
+    for i, s in enumerate(a):
+        if i not in taken_a:
+            f = s.fragments
+            k = (s.label if same_label else None, f[0][0], f[0][1]) if len(f) == 1 else (
+                s.label if same_label else None, f)
+            if k in groups:
+                hits.setdefault(k, []).append(i)
+    out: list[tuple[int, int, str, str, int, int]] = []
+    for k, ia in hits.items():
+        jb = groups[k]
+        if len(ia) > 1:
+            ia = sorted(ia, key=lambda i: a[i].id)
+        if len(jb) > 1:
+            jb = sorted(jb, key=lambda j: b[j].id)
+        size = k[2] - k[1] if len(k) == 3 else a[ia[0]].length
+        for i, j in zip(ia, jb, strict=False):
+            out.append((-size, a[i].fragments[0][0], a[i].id, b[j].id, i, j))
+    out.sort()
+    for *_rank, i, j in out:
+        taken_a.add(i)
+        taken_b.add(j)
+    return [SpanMatch(a[i], b[j], -neg) for neg, _s, _ia, _ib, i, j in out]
+
+
+def _candidates(a: Sequence[Span], b: Sequence[Span], skip_a: set[int],
+                skip_b: set[int]) -> list[Candidate]:
+    """Every overlapping (a, b) pair not involving a skipped index, labels ignored, as a
+    sortable rank: (not identical fragments, -overlap, boundary distance, start a, start b,
+    id a, id b, index a, index b, same label)."""
+    items = sorted((t.fragments[0][0], t.fragments[-1][1], j) for j, t in enumerate(b)
+                   if j not in skip_b)
+    if not items or len(skip_a) == len(a):
         return []
-    items = sorted((t.fragments[0][0], t.fragments[-1][1], j) for j, t in enumerate(b))
     starts = [x[0] for x in items]
     longest = max(x[1] - x[0] for x in items)
     out: list[Candidate] = []
     for i, s in enumerate(a):
+        if i in skip_a:
+            continue
         f = s.fragments
         s0, e0, single = f[0][0], f[-1][1], len(f) == 1
         for t0, t1, j in items[bisect_left(starts, s0 - longest):bisect_left(starts, e0)]:
@@ -162,28 +203,31 @@ def _greedy(a: Sequence[Span], b: Sequence[Span], cands: Sequence[Candidate],
     return out
 
 
+def _leftovers(m: Matching, a: Sequence[Span], b: Sequence[Span], ta: set[int],
+               tb: set[int]) -> Matching:
+    m.only_a = [s for i, s in enumerate(a) if i not in ta]
+    m.only_b = [t for j, t in enumerate(b) if j not in tb]
+    return m
+
+
 def _match_overlap(a: Sequence[Span], b: Sequence[Span], same_label: bool) -> Matching:
     ta: set[int] = set()
     tb: set[int] = set()
-    out = Matching(_greedy(a, b, _candidates(a, b), ta, tb, same_label))
-    out.only_a = [s for i, s in enumerate(a) if i not in ta]
-    out.only_b = [t for j, t in enumerate(b) if j not in tb]
-    return out
+    matches = _exact_pairs(a, b, same_label, ta, tb)
+    matches += _greedy(a, b, _candidates(a, b, ta, tb), ta, tb, same_label)
+    return _leftovers(Matching(matches), a, b, ta, tb)
 
 
 def match_layers(a: Sequence[Span], b: Sequence[Span]) -> tuple[Matching, Matching]:
     """Both matchings the disagreement types need, from one pass over overlapping pairs:
     ``same`` = ``match_spans(a, b, "overlap")`` and ``blind`` = ``match_spans(same.only_a,
     same.only_b, "overlap", same_label=False)``."""
-    cands = _candidates(a, b)
     ta: set[int] = set()
     tb: set[int] = set()
-    same = Matching(_greedy(a, b, cands, ta, tb, True))
-    same.only_a = [s for i, s in enumerate(a) if i not in ta]
-    same.only_b = [t for j, t in enumerate(b) if j not in tb]
-    blind = Matching(_greedy(a, b, cands, ta, tb, False))
-    blind.only_a = [s for i, s in enumerate(a) if i not in ta]
-    blind.only_b = [t for j, t in enumerate(b) if j not in tb]
+    exact = _exact_pairs(a, b, True, ta, tb)
+    cands = _candidates(a, b, ta, tb)
+    same = _leftovers(Matching(exact + _greedy(a, b, cands, ta, tb, True)), a, b, ta, tb)
+    blind = _leftovers(Matching(_greedy(a, b, cands, ta, tb, False)), a, b, ta, tb)
     return same, blind
 
 

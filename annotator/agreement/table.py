@@ -3,7 +3,8 @@
 Token-level and unitizing measures work on numpy arrays rather than span objects:
 :class:`FragmentTable` holds, per annotator, one row per span fragment (document index,
 label rank, start, end, the whole span's length); :class:`TokenTable` holds every
-document's tokens (:func:`annotator.domain.text.tokenize`) on one global axis. Pure data:
+document's tokens (those of :func:`annotator.domain.text.tokenize`, found with its regular
+expression in one pass) on one global axis. Pure data:
 no definitions live here (see :mod:`.tokens` and :mod:`.unitizing`).
 """
 
@@ -11,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
-from ..domain.text import tokenize
+from ..domain.text import TOKEN_RE
 from .corpus import Corpus
 
 
@@ -40,7 +42,8 @@ class FragmentTable:
         lengths = np.fromiter((len(d.text) for d in corpus.documents), dtype=np.int64,
                               count=len(corpus.documents))
         self.doc_length = lengths
-        self.doc_offset = np.concatenate(([0], np.cumsum(lengths)))  # global axis
+        # the global axis: documents in order, one separator code point between them
+        self.doc_offset = np.concatenate(([0], np.cumsum(lengths + 1)))
 
     def of(self, annotator: str) -> Fragments:
         got = self._cache.get(annotator)
@@ -80,21 +83,19 @@ class TokenTable:
 
     @classmethod
     def build(cls, corpus: Corpus, doc_offset: np.ndarray) -> TokenTable:
-        starts: list[np.ndarray] = []
-        ends: list[np.ndarray] = []
-        counts = np.zeros(len(corpus.documents), dtype=np.int64)
-        for i, d in enumerate(corpus.documents):
-            toks = tokenize(d.text)
-            counts[i] = len(toks)
-            if toks:
-                arr = np.array(toks, dtype=np.int64)
-                starts.append(arr[:, 0] + doc_offset[i])
-                ends.append(arr[:, 1] + doc_offset[i])
-        bounds = np.concatenate(([0], np.cumsum(counts)))
-        if not starts:
+        """Tokens of every document on the global axis of ``doc_offset`` (documents joined
+        by one newline: no token crosses whitespace, so each document's tokens are exactly
+        ``tokenize(document.text)`` shifted by its offset)."""
+        if not corpus.documents:
             z = np.zeros(0, dtype=np.int64)
-            return cls(bounds, z, z)
-        return cls(bounds, np.concatenate(starts), np.concatenate(ends))
+            return cls(np.zeros(1, dtype=np.int64), z, z)
+        joined = "\n".join(d.text for d in corpus.documents)
+        found = [m.span() for m in TOKEN_RE.finditer(joined)]
+        flat = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=2 * len(found))
+        start, end = flat[0::2].copy(), flat[1::2].copy()
+        bounds = np.searchsorted(start, doc_offset, side="left")
+        bounds[-1] = start.size
+        return cls(bounds, start, end)
 
     def token_range(self, global_start: np.ndarray, global_end: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray]:

@@ -156,3 +156,19 @@ def test_identical_layers_give_perfect_token_agreement() -> None:
     assert fig["overall"]["alpha"] == 1.0
     assert fig["overall"]["pairs"]["a|b"]["cohen_kappa"] == 1.0
     assert fig["labels"]["X"]["alpha"] == 1.0
+
+
+def test_token_table_holds_exactly_the_tokenizer_tokens() -> None:
+    from annotator.agreement.table import FragmentTable, TokenTable
+
+    texts = ["Hello, world!", "", "end-to-end's test", "x", "naïve café — Zoë’s 😀 emoji."]
+    docs = [doc(t, f"d{i}") for i, t in enumerate(texts)]
+    corpus = Corpus.build(docs, [])
+    ft = FragmentTable(corpus)
+    tt = TokenTable.build(corpus, ft.doc_offset)
+    for i, d in enumerate(docs):
+        rows = slice(int(tt.bounds[i]), int(tt.bounds[i + 1]))
+        off = int(ft.doc_offset[i])
+        got = list(zip((tt.start[rows] - off).tolist(), (tt.end[rows] - off).tolist(),
+                       strict=True))
+        assert got == tokenize(d.text)
