@@ -44,6 +44,7 @@ from ..store.project import Project
 from . import commands as C
 from .article_view import ArticleView
 from .controller import AnnotationController
+from .data_dialogs import install_data_actions
 from .documents_pane import DocumentsPane
 from .frame_panel import FramePanel
 from .label_panel import LabelPanel
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.documents.mark_done_clicked.connect(self.mark_done)
         self.actions = WindowActions(self)
         self.review_actions = install_review_menu(self)  # Review: merge, agreement, adjudicate
+        self.data_actions = install_data_actions(self)  # File: Export…, Import annotations…
         self._bind(session)
         self._restore_state()
 
@@ -193,11 +195,13 @@ class MainWindow(QMainWindow):
         if doc_id:
             self.controller.focus_article()
 
-    def _undo_text(self, text: str) -> None:
-        self.actions.undo.setText(f"&Undo {short(text, 50)}" if text else "&Undo")
+    def _undo_text(self, text: str) -> None:  # && : an & in span text is not a mnemonic
+        self.actions.undo.setText(f"&Undo {short(text, 50).replace('&', '&&')}" if text
+                                  else "&Undo")
 
     def _redo_text(self, text: str) -> None:
-        self.actions.redo.setText(f"&Redo {short(text, 50)}" if text else "&Redo")
+        self.actions.redo.setText(f"&Redo {short(text, 50).replace('&', '&&')}" if text
+                                  else "&Redo")
 
     def _show_failure(self, text: str) -> None:
         self.show_message(text, error=True)

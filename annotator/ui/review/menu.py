@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ...domain.errors import AnnotatorError
+from ..fields import plain_tip  # escaped rich text: message boxes show file names literally
 
 if TYPE_CHECKING:
     from ...formats.merge import MergeReport
@@ -64,19 +65,19 @@ class ReviewMenu:
             report = merge_sources(project, paths)
         except AnnotatorError as exc:
             if "--replace" not in str(exc):
-                QMessageBox.warning(self.w, "Nothing merged", str(exc))
+                QMessageBox.warning(self.w, "Nothing merged", plain_tip(str(exc)))
                 return None
             answer = QMessageBox.question(
                 self.w, "Replace layers?",
-                f"{exc}\n\nTake the incoming layers instead of this project's?".replace(
-                    " (use --replace to take the incoming layer)", ""))
+                plain_tip(f"{exc}\n\nTake the incoming layers instead of this project's?"
+                          .replace(" (use --replace to take the incoming layer)", "")))
             if answer != QMessageBox.StandardButton.Yes:
                 self.w.show_message("Nothing merged.")
                 return None
             try:
                 report = merge_sources(project, paths, replace=True)
             except AnnotatorError as exc2:
-                QMessageBox.warning(self.w, "Nothing merged", str(exc2))
+                QMessageBox.warning(self.w, "Nothing merged", plain_tip(str(exc2)))
                 return None
         own = self.w.session.annotator
         if any(a == own for _, a, *_ in [*report.layers_added, *report.layers_replaced]):
