@@ -26,6 +26,7 @@ import json
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..domain.model import Document, Frame, Span
 from .corpus import Corpus
@@ -50,7 +51,7 @@ class Unit:
     paragraph: int
     types: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Stable short id: a hash of the kind and the sorted item ids."""
         raw = self.kind + "|" + "|".join(sorted(i.id for _, i in self.items))
@@ -120,7 +121,9 @@ class _Groups:
 
 def document_units(corpus: Corpus, document_id: str) -> DocumentUnits:
     """Units of one document over the corpus annotators that have annotated it."""
-    doc = next(d for d in corpus.documents if d.id == document_id)
+    own = corpus.layers.get(document_id)
+    doc = (next(iter(own.values())).document if own  # O(1): no scan of the corpus
+           else next(d for d in corpus.documents if d.id == document_id))
     anns = tuple(a for a in corpus.annotators if corpus.has(document_id, a))
     spans = {s.id: s for a in anns for s in corpus.all_spans(document_id, a)}
     out = DocumentUnits(doc, anns, spans)
