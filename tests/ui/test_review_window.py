@@ -267,3 +267,21 @@ def test_edit_dialog_validates_and_builds_decisions(qtbot, seeds) -> None:
     with pytest.raises(ValueError):
         parse_fragments("12")
     assert parse_fragments("5-9; 1-3") == ((1, 3), (5, 9))
+
+
+def test_read_only_project_refuses_merge_and_decisions(qtbot, window: MainWindow, seeds,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    _alice, bob, doc = seeds
+    window.review_actions.merge_paths([str(bob)])
+    review = window.review_actions.open_review(adjudicate=True)
+    window.project.set_readonly(True)
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(
+        lambda _w, _t, text, *a: warned.append(text)))
+    assert window.review_actions.merge_paths([str(bob)]) is None
+    assert "read-only" in warned[0]
+    review.page.select_row(0)
+    review.page.accept_nth(1)
+    assert "Read-only" in review.status.text()
+    assert window.project.spans(doc, GOLD) == []
+    window.project.set_readonly(False)

@@ -10,6 +10,7 @@ Merging and the review window are imported when first used (start-up time).
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
@@ -61,8 +62,15 @@ class ReviewMenu:
         from ...formats.merge import merge_sources
 
         project = self.w.project
+        if project.readonly:
+            QMessageBox.warning(self.w, "Nothing merged", "This window is read-only (another "
+                                "window is editing the project); merge there.")
+            return None
         try:
             report = merge_sources(project, paths)
+        except sqlite3.Error as exc:
+            QMessageBox.warning(self.w, "Nothing merged", f"The project refused the merge: {exc}")
+            return None
         except AnnotatorError as exc:
             if "--replace" not in str(exc):
                 QMessageBox.warning(self.w, "Nothing merged", plain_tip(str(exc)))
@@ -76,7 +84,7 @@ class ReviewMenu:
                 return None
             try:
                 report = merge_sources(project, paths, replace=True)
-            except AnnotatorError as exc2:
+            except (AnnotatorError, sqlite3.Error) as exc2:
                 QMessageBox.warning(self.w, "Nothing merged", plain_tip(str(exc2)))
                 return None
         own = self.w.session.annotator

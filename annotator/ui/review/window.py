@@ -152,7 +152,16 @@ class ReviewWindow(QMainWindow):
         self.gold_changed.emit()
 
     # ------------------------------------------------------------------ decisions
+    def _writable(self) -> bool:
+        if self.data.project.readonly:
+            self.say("Read-only: another window is editing this project; decide there.",
+                     error=True)
+            return False
+        return True
+
     def decide(self, unit: Unit, decision: Decision) -> None:
+        if not self._writable():
+            return
         try:
             change = self.data.decide(unit, decision, self.decided_by)
         except ERRORS as exc:
@@ -175,6 +184,8 @@ class ReviewWindow(QMainWindow):
         self.decide(unit, dialog.result_decision)
 
     def undo_unit(self, unit: Unit) -> None:
+        if not self._writable():
+            return
         try:
             change = self.data.recorded_change(unit)
             if change is None:
