@@ -99,6 +99,7 @@ class DocumentsPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.items: dict[str, QTreeWidgetItem] = {}
+        self.open_id: str | None = None  # the document shown in the article view
         self.status: dict[str, str] = {}
         self.counts: dict[str, int] = {}
         lay = QVBoxLayout(self)
@@ -125,7 +126,10 @@ class DocumentsPane(QWidget):
         for col in (COL_DATE, COL_STATUS, COL_SPANS):
             self.tree.setColumnHidden(col, True)  # drawn by the delegate under the title
         self.tree.setItemDelegateForColumn(COL_TITLE, DocumentDelegate(self.tree))
-        self.tree.currentItemChanged.connect(self._current_changed)
+        # a click or Enter opens a document; moving through the list with the arrow keys
+        # does not (opening one marks it in progress)
+        self.tree.itemClicked.connect(self._chosen)
+        self.tree.itemActivated.connect(self._chosen)
         lay.addWidget(self.tree, 1)
         self.progress = QProgressBar()
         self.progress.setObjectName("progress")
@@ -144,6 +148,7 @@ class DocumentsPane(QWidget):
         self.tree.blockSignals(True)
         self.tree.clear()
         self.items = {}
+        self.open_id = None
         for info in project.documents():
             item = QTreeWidgetItem([info.title or info.id, info.published, "", ""])
             item.setData(COL_TITLE, DOC_ID, info.id)
@@ -189,11 +194,12 @@ class DocumentsPane(QWidget):
 
     # ----------------------------------------------------------------- navigation
     def current_id(self) -> str | None:
-        item = self.tree.currentItem()
-        return item.data(COL_TITLE, DOC_ID) if item else None
+        """The open document (not the list's keyboard cursor)."""
+        return self.open_id
 
     def set_current(self, doc_id: str | None) -> None:
-        """Show ``doc_id`` as current without emitting :attr:`document_chosen`."""
+        """Show ``doc_id`` as the open document without emitting :attr:`document_chosen`."""
+        self.open_id = doc_id if doc_id in self.items else None
         self.tree.blockSignals(True)
         item = self.items.get(doc_id or "")
         if item is not None:
@@ -242,6 +248,5 @@ class DocumentsPane(QWidget):
             item.setHidden(want != ALL and status != want and doc_id != cur)
         self._update_progress()
 
-    def _current_changed(self, item: QTreeWidgetItem | None, _prev: object) -> None:
-        if item is not None:
-            self.document_chosen.emit(item.data(COL_TITLE, DOC_ID))
+    def _chosen(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        self.document_chosen.emit(item.data(COL_TITLE, DOC_ID))

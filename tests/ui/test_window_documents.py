@@ -52,7 +52,8 @@ def test_opening_a_document_with_spans_keeps_its_status(make_window, project_pat
 
 def test_clicking_a_document_opens_it_and_the_filter_hides_others(window, qtbot):
     pane = window.documents
-    pane.tree.setCurrentItem(pane.items["doc3"])
+    rect = pane.tree.visualItemRect(pane.items["doc3"])
+    qtbot.mouseClick(pane.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.session.document_id == "doc3"
     pane.set_filter("todo")
     assert pane.visible_ids() == ["doc2", "doc3"]  # the open document stays listed
@@ -162,3 +163,18 @@ def test_snap_setting_persists(window, settings):
     window.actions.snap.trigger()
     assert window.view.snap_to_words is False
     assert settings.snap_to_words is False
+
+
+def test_arrowing_through_the_list_opens_nothing_until_enter(window, qtbot):
+    tree = window.documents.tree
+    tree.setFocus()
+    qtbot.keyClick(tree, K.Key_Down)
+    qtbot.keyClick(tree, K.Key_Down)
+    assert window.session.document_id == "doc1"
+    assert status(window, "doc2") == "todo" and status(window, "doc3") == "todo"
+    qtbot.keyClick(tree, K.Key_Return)
+    assert window.session.document_id == "doc3"
+    assert status(window, "doc2") == "todo"
+    window.controller.focus_article()
+    press(qtbot, window, K.Key_P)  # relative to the open document
+    assert window.session.document_id == "doc2"
