@@ -80,6 +80,7 @@ def render(out: Path) -> int:
     first = next(iter(sorted(window.session.frames.values(), key=lambda f: f.created_at)))
     c.choose_frame(first.id, announce=False)
     c.select_span(first.cue, scroll=False, announce=False)
+    view.set_selection(0, 0)  # the caret at the top, not after the last tagged word
     view.scroll_to_offset(0)
     for _ in range(5):  # layout requests travel up one level per pass
         app.processEvents()
