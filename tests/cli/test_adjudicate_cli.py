@@ -90,6 +90,9 @@ def test_gold_exports_and_merges_with_provenance(tmp_path: Path,
     p = ["--project", str(alice)]
     assert cli_main(["merge", str(bob), *p]) == 0
     assert cli_main(["adjudicate", *p, "--by", "lead", "agreed"]) == 0
+    assert cli_main(["adjudicate", *p, "--by", "lead", "agreed"]) == 0  # nothing left
+    printed = capsys.readouterr().out
+    assert "accepted into gold: 5" in printed and "accepted into gold: 0" in printed
     out = tmp_path / "gold.jsonl"
     assert cli_main(["export", *p, "--gold", "--annotator", "alice", "--out", str(out)]) == 0
     fresh = tmp_path / "fresh.db"
