@@ -36,6 +36,7 @@ class FormatInfo:
     can_import: bool = True
     can_export: bool = True
     offsets: str | None = None  # default unit for tools that may count otherwise
+    limits: str = ""  # what the format cannot hold (shown by the GUI; README has the rest)
 
     @property
     def folder(self) -> bool:
@@ -43,16 +44,25 @@ class FormatInfo:
 
 
 FORMATS: tuple[FormatInfo, ...] = (
-    FormatInfo("canonical", "Canonical JSONL (lossless)", ".jsonl"),
+    FormatInfo("canonical", "Canonical JSONL (lossless)", ".jsonl",
+               limits="Holds everything but the target registry; import it back exactly."),
     FormatInfo("spans", "Flat spans (JSONL, or CSV when the name ends .csv)", ".jsonl",
-               can_import=False),
-    FormatInfo("brat", "brat standoff (folder of .txt + .ann)", ""),
+               can_import=False,
+               limits="One record per span and frame role, for spreadsheets; export only."),
+    FormatInfo("brat", "brat standoff (folder of .txt + .ann)", "",
+               limits="No ids, origins, timestamps, status or document metadata."),
     FormatInfo("doccano", "doccano JSONL (entities + relations)", ".jsonl",
-               offsets=doccano.DEFAULT_UNIT),
+               offsets=doccano.DEFAULT_UNIT,
+               limits="No attributes (stance, target), notes, discontinuous spans, "
+               "frames without a cue, nesting or status. Offsets in UTF-16 units."),
     FormatInfo("doccano-label", "doccano JSONL (label: [start, end, LABEL])", ".jsonl",
-               can_import=False, offsets=doccano.DEFAULT_UNIT),
-    FormatInfo("labelstudio", "Label Studio JSON", ".json", offsets=labelstudio.DEFAULT_UNIT),
-    FormatInfo("prodigy", "Prodigy / spaCy JSONL", ".jsonl"),
+               can_import=False, offsets=doccano.DEFAULT_UNIT,
+               limits="Spans only (no frames, attributes or notes). Offsets in UTF-16 units."),
+    FormatInfo("labelstudio", "Label Studio JSON", ".json", offsets=labelstudio.DEFAULT_UNIT,
+               limits="No frames without a cue, nesting, origins, timestamps or status."),
+    FormatInfo("prodigy", "Prodigy / spaCy JSONL", ".jsonl",
+               limits="No attributes (stance, target), notes, discontinuous spans, "
+               "frames without a cue, nesting or status."),
 )
 BY_NAME = {f.name: f for f in FORMATS}
 EXPORT_NAMES = tuple(f.name for f in FORMATS if f.can_export)
