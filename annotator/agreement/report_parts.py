@@ -12,6 +12,7 @@ from typing import Any
 from ..domain.model import STANCES
 from .coefficients import cohen_kappa, fleiss_kappa_ratings, krippendorff_alpha
 from .corpus import Corpus
+from .definitions import for_section
 from .disagreements import TYPES, Disagreement, PairComparison, _Para, compare_pair
 from .frames import ROLES, FrameUnits, RoleAgreement, stance_of
 from .spans import PRF
@@ -98,7 +99,7 @@ class Collector:
             pc = compare_pair(c, doc, ref, cmp, cache=cache)
             st = self.stats[pair]
             st.documents += 1
-            peer = pair in self.stats and ref != c.gold
+            peer = pair not in self.gold_pairs
             self._spans(pc, st, doc_prf if peer else None)
             self._frames(pc, st, units if peer else None)
             for (typ, _kind, label), n in pc.counts().items():
@@ -241,8 +242,11 @@ def summary_sections(col: Collector) -> dict[str, Any]:
     }
     if col.keep_records:
         dis["records"] = [r.to_dict() for r in col.records]
-    return {"tokens": tokens, "unitizing": unitizing, "spans": spans, "frames": frames,
-            "disagreements": dis}
+    out = {"tokens": tokens, "unitizing": unitizing, "spans": spans, "frames": frames,
+           "disagreements": dis}
+    for name, section in out.items():
+        section["definitions"] = for_section(name)
+    return out
 
 
 def _stance_units(units: list[dict[str, str | None]], names: Sequence[str]) -> dict[str, Any]:
@@ -269,7 +273,7 @@ def documents_section(col: Collector) -> list[dict[str, Any]]:
 def gold_section(col: Collector) -> dict[str, Any]:
     c = col.corpus
     grid = col.grid
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {}  # annotator -> figures (definitions: report["definitions"])
     for pair in col.gold_pairs:
         st = col.stats[pair]
         ann = pair[1]

@@ -25,7 +25,7 @@ import math
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..domain.model import Offsets, Span
 
@@ -59,16 +59,14 @@ def boundary_distance(a: Span, b: Span) -> int:
     return abs(a.start - b.start) + abs(a.end - b.end)
 
 
-@dataclass(frozen=True)
-class SpanMatch:
+class SpanMatch(NamedTuple):
+    """One matched pair: ``overlap`` in code points; ``exact`` when the fragments are
+    identical (the labels may differ in a label-blind matching)."""
+
     a: Span
     b: Span
     overlap: int
-
-    @property
-    def exact(self) -> bool:
-        """Same fragments (the labels may differ in a label-blind matching)."""
-        return self.a.fragments == self.b.fragments
+    exact: bool
 
     @property
     def same_label(self) -> bool:
@@ -109,7 +107,7 @@ def _match_exact(a: Sequence[Span], b: Sequence[Span], same_label: bool) -> Matc
         if cands:
             t = cands.pop(0)
             used.add(id(t))
-            out.matches.append(SpanMatch(s, t, s.length))
+            out.matches.append(SpanMatch(s, t, s.length, True))
         else:
             out.only_a.append(s)
     out.only_b = [t for t in b if id(t) not in used]
@@ -119,26 +117,35 @@ def _match_exact(a: Sequence[Span], b: Sequence[Span], same_label: bool) -> Matc
 Candidate = tuple[int, int, int, int, int, str, str, int, int, bool]
 
 
+def _keys(spans: Sequence[Span], same_label: bool) -> list[tuple]:
+    """Hashable identity of each span: (label or None, start, end) for one fragment."""
+    if same_label:
+        return [(t.label, f[0][0], f[0][1]) if len(f := t.fragments) == 1 else (t.label, f)
+                for t in spans]
+    return [(None, f[0][0], f[0][1]) if len(f := t.fragments) == 1 else (None, f)
+            for t in spans]
+
+
 def _exact_pairs(a: Sequence[Span], b: Sequence[Span], same_label: bool,
                  taken_a: set[int], taken_b: set[int]) -> list[SpanMatch]:
     """Pairs with identical fragments (and labels, when ``same_label``), 1:1: within a group
     of identical spans the i-th smallest id of a pairs with the i-th smallest id of b —
     what the greedy ranking below would choose, found by hashing instead of comparing."""
+    keys_b = _keys(b, same_label)
     groups: dict[tuple, list[int]] = {}
-    for j, t in enumerate(b):
+    for j, k in enumerate(keys_b):
         if j not in taken_b:
-            g = t.fragments
-            k = (t.label if same_label else None, g[0][0], g[0][1]) if len(g) == 1 else (
-                t.label if same_label else None, g)
-            groups.setdefault(k, []).append(j)
-    hits: dict[tuple, list[int]] = {}
-    for i, s in enumerate(a):
-        if i not in taken_a:
-            f = s.fragments
-            k = (s.label if same_label else None, f[0][0], f[0][1]) if len(f) == 1 else (
-                s.label if same_label else None, f)
             if k in groups:
-                hits.setdefault(k, []).append(i)
+                groups[k].append(j)
+            else:
+                groups[k] = [j]
+    hits: dict[tuple, list[int]] = {}
+    for i, k in enumerate(_keys(a, same_label)):
+        if k in groups and i not in taken_a:
+            if k in hits:
+                hits[k].append(i)
+            else:
+                hits[k] = [i]
     out: list[tuple[int, int, str, str, int, int]] = []
     for k, ia in hits.items():
         jb = groups[k]
@@ -153,7 +160,7 @@ def _exact_pairs(a: Sequence[Span], b: Sequence[Span], same_label: bool,
     for *_rank, i, j in out:
         taken_a.add(i)
         taken_b.add(j)
-    return [SpanMatch(a[i], b[j], -neg) for neg, _s, _ia, _ib, i, j in out]
+    return [SpanMatch(a[i], b[j], -neg, True) for neg, _s, _ia, _ib, i, j in out]
 
 
 def _candidates(a: Sequence[Span], b: Sequence[Span], skip_a: set[int],
@@ -199,7 +206,7 @@ def _greedy(a: Sequence[Span], b: Sequence[Span], cands: Sequence[Candidate],
             continue
         taken_a.add(i)
         taken_b.add(j)
-        out.append(SpanMatch(a[i], b[j], -c[1]))
+        out.append(SpanMatch(a[i], b[j], -c[1], c[0] == 0))
     return out
 
 

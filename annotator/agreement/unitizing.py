@@ -2,8 +2,8 @@
 
 Krippendorff, K. (1995). On the reliability of unitizing continuous data. *Sociological
 Methodology* 25, 47-76; Krippendorff, K. (2004). *Content Analysis: An Introduction to Its
-Methodology*, 2nd ed., section 12.? (the worked example on p. 254, alpha-U = .8591) — the
-same definition as the DKPro Statistics implementation (Meyer et al. 2014).
+Methodology*, 2nd ed., Sage (the worked example on p. 254: alpha-U = .8591) — the same
+definition as the DKPro Statistics implementation (``KrippendorffAlphaUnitizingAgreement``).
 
 For each category (span label) c, every coder's units of c and the gaps between them
 segment each continuum. With m coders, total continuum length L (code points) and N_c the

@@ -142,3 +142,14 @@ def test_single_annotator_has_no_pairs() -> None:
     assert r["spans"]["exact"]["pairs"] == {}
     assert r["unitizing"]["alpha"] is None
     assert all(row["token_alpha"] is None for row in r["per_document"])
+
+
+def test_sections_carry_their_definitions() -> None:
+    docs, layers = corpus_layers()
+    r = full_report(docs, layers)
+    assert r["tokens"]["definitions"]["token_alpha"] == DEFINITIONS["token_alpha"]
+    assert "unitizing_alpha" in r["unitizing"]["definitions"]
+    assert "span_overlap" in r["spans"]["definitions"]
+    assert "stance" in r["frames"]["definitions"]
+    assert "disagreements" in r["disagreements"]["definitions"]
+    assert set(r["vs_gold"]) == {"a", "b"}  # keyed by annotator only

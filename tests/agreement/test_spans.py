@@ -130,3 +130,61 @@ def test_unannotated_layers_are_skipped() -> None:
     assert c.annotators == ("a", "b")
     assert not c.has("d1", "b")
     assert disagreements(c) == []
+
+
+def _random_layers(seed: int):
+    import random
+
+    rng = random.Random(seed)
+    d = doc("x" * 400)
+    out = []
+    for ann in ("a", "b"):
+        spans = []
+        for k in range(rng.randint(0, 30)):
+            s = rng.randrange(380)
+            frs = [(s, s + rng.randint(1, 20))]
+            if rng.random() < 0.15 and frs[0][1] + 5 < 400:
+                frs.append((frs[0][1] + 2, min(400, frs[0][1] + 2 + rng.randint(1, 8))))
+            if spans and rng.random() < 0.2:  # some identical copies
+                frs = list(rng.choice(spans).fragments)
+            spans.append(span(d, ann, rng.choice("XY"), *frs, sid=f"{ann}{seed}-{k}"))
+        out.append(spans)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_match_layers_equals_two_match_spans_calls(seed: int) -> None:
+    from annotator.agreement import match_layers
+
+    a, b = _random_layers(seed)
+    same, blind = match_layers(a, b)
+    ref_same = match_spans(a, b, "overlap")
+    ref_blind = match_spans(ref_same.only_a, ref_same.only_b, "overlap", same_label=False)
+
+    def key(m):
+        return sorted((x.a.id, x.b.id, x.overlap) for x in m.matches)
+
+    assert key(same) == key(ref_same) and key(blind) == key(ref_blind)
+    assert [s.id for s in blind.only_a] == [s.id for s in ref_blind.only_a]
+    # 1:1 and every exact pair of the exact matching is kept by the overlap matching
+    assert len({x.a.id for x in same.matches}) == len(same.matches)
+    exact = match_spans(a, b, "exact")
+    assert len(exact.matches) == sum(1 for x in same.matches if x.exact)
+
+
+def test_corpus_refuses_layers_on_other_text() -> None:
+    d = doc(TEXT)
+    other = doc(TEXT + "!")
+    with pytest.raises(ValueError):
+        Corpus.build([d], [layer(other, "a", [])])
+
+
+def test_corpus_annotated_override_and_label_filter() -> None:
+    d = doc(TEXT)
+    c = Corpus.build([d], [layer(d, "a", [span(d, "a", "X", (0, 5)),
+                                          span(d, "a", "Y", (6, 9))]),
+                           layer(d, "b", [], status="todo")],
+                     labels=["Y"], annotated=[("d1", "a"), ("d1", "b")])
+    assert c.has("d1", "b")
+    assert [s.label for s in c.spans("d1", "a")] == ["Y"]
+    assert len(c.all_spans("d1", "a")) == 2
