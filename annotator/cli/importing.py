@@ -10,13 +10,13 @@ imported and the command exits 2 with ``file:line: message``.
 from __future__ import annotations
 
 import argparse
-import sys
 
 from ..domain.errors import InputError
 from ..formats.articles import import_paths
 from ..formats.interchange import UNITS
 from ..formats.registry import IMPORT_NAMES, detect, import_annotations
 from ..home import open_project
+from .progress import Progress
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -57,23 +57,25 @@ def choose_format(paths: list[str], given: str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    def progress(done: int, total: int) -> bool:
-        if not args.quiet and total >= 20 and sys.stderr.isatty():
-            print(f"\rreading {done}/{total}", end="", file=sys.stderr)
-        return True
-
     fmt = choose_format(args.paths, args.format)
+    progress = Progress("files" if fmt == "articles" else "layers", enabled=not args.quiet)
     with open_project(args.project, seed=False) as project:
-        if fmt == "articles":
-            report = import_paths(project, args.paths, repair=not args.no_repair,
-                                  progress=progress)
-            print(f"documents added: {len(report.added)}")
-            print(f"documents skipped (already present): {len(report.skipped)}")
-            print(f"paragraphs repaired: {report.repaired}")
-            return 0
-        result = import_annotations(project, fmt, args.paths, annotator=args.annotator,
-                                    add_labels=args.add_labels, progress=progress,
-                                    offsets=args.offsets)
+        try:
+            if fmt == "articles":
+                report = import_paths(project, args.paths, repair=not args.no_repair,
+                                      progress=progress)
+            else:
+                result = import_annotations(project, fmt, args.paths,
+                                            annotator=args.annotator,
+                                            add_labels=args.add_labels, progress=progress,
+                                            offsets=args.offsets)
+        finally:
+            progress.finish()  # Ctrl+C or an error: their message starts on a fresh line
+    if fmt == "articles":
+        print(f"documents added: {len(report.added)}")
+        print(f"documents skipped (already present): {len(report.skipped)}")
+        print(f"paragraphs repaired: {report.repaired}")
+        return 0
     if not args.format:
         print(f"format: {fmt} (detected)")
     for line in result.lines():

@@ -156,11 +156,15 @@ def import_with_progress(project: Project, paths: Sequence[str | Path],
     dialog.setWindowTitle("Import articles")
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
+    dialog.setAutoReset(False)  # at total the import still writes (and can be cancelled):
+    dialog.setAutoClose(False)  # keep the dialog until import_paths returns
 
     def progress(done: int, total: int) -> bool:
         dialog.setMaximum(max(total, 1))
         dialog.setValue(min(done, max(total, 1)))
-        dialog.setLabelText(f"Reading article {min(done + 1, total)} of {total}…")
+        dialog.setLabelText(f"Reading article {min(done + 1, total)} of {total}…"
+                            if done < total else  # then one transaction, still cancellable
+                            f"Saving {total} article file(s) to the project…")
         QApplication.processEvents()
         return not dialog.wasCanceled()
 
