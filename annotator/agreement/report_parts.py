@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from ..domain.model import STANCES
-from .coefficients import cohen_kappa, fleiss_kappa_ratings, krippendorff_alpha
+from .coefficients import MISSING, alpha_codes, cohen_kappa, fleiss_kappa_codes
 from .corpus import Corpus
 from .definitions import for_section
 from .disagreements import TYPES, Disagreement, PairComparison, _Para, compare_pair
@@ -250,16 +252,22 @@ def summary_sections(col: Collector) -> dict[str, Any]:
 
 
 def _stance_units(units: list[dict[str, str | None]], names: Sequence[str]) -> dict[str, Any]:
-    rows = [[u.get(n) for u in units] for n in names]
-    pairable = sum(1 for u in units if sum(1 for v in u.values() if v) >= 2)
-    complete = [i for i, u in enumerate(units) if all(u.get(n) for n in names)]
+    """Alpha and Fleiss' kappa of stance over frame units (annotators x units codes)."""
     domain = _stance_domain([v for u in units for v in u.values() if v])
-    alpha = krippendorff_alpha(rows, "nominal", domain) if units and len(names) > 1 \
-        else math.nan
-    fleiss = (fleiss_kappa_ratings([[r[i] for i in complete] for r in rows])
-              if complete and len(names) > 1 else math.nan)
-    return {"alpha": num(alpha), "fleiss_kappa": num(fleiss), "units": pairable,
-            "complete_units": len(complete)}
+    code = {v: k for k, v in enumerate(domain)}
+    codes = np.full((len(names), len(units)), MISSING, dtype=np.int8)
+    for col, u in enumerate(units):
+        for row, n in enumerate(names):
+            v = u.get(n)
+            if v:
+                codes[row, col] = code[v]
+    present = (codes >= 0).sum(axis=0)
+    many = len(names) > 1 and len(units) > 0
+    alpha = alpha_codes(codes, len(domain)) if many else math.nan
+    fleiss = fleiss_kappa_codes(codes, len(domain)) if many else math.nan
+    return {"alpha": num(alpha), "fleiss_kappa": num(fleiss),
+            "units": int((present >= 2).sum()), "complete_units": int(
+                (present == len(names)).sum()) if len(names) else 0}
 
 
 def documents_section(col: Collector) -> list[dict[str, Any]]:

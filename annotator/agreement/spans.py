@@ -130,37 +130,42 @@ def _exact_pairs(a: Sequence[Span], b: Sequence[Span], same_label: bool,
                  taken_a: set[int], taken_b: set[int]) -> list[SpanMatch]:
     """Pairs with identical fragments (and labels, when ``same_label``), 1:1: within a group
     of identical spans the i-th smallest id of a pairs with the i-th smallest id of b —
-    what the greedy ranking below would choose, found by hashing instead of comparing."""
-    keys_b = _keys(b, same_label)
+    what the greedy ranking would choose, found by hashing instead of comparing. Pairs come
+    in the order of ``a``."""
+    keys_a, keys_b = _keys(a, same_label), _keys(b, same_label)
+    first = {k: j for j, k in enumerate(keys_b) if j not in taken_b}
+    if len(first) == len(keys_b) - len(taken_b) and len(set(keys_a)) == len(keys_a):
+        # no duplicates on either side (the usual case): one dictionary lookup per span
+        pairs = [(i, first[k]) for i, k in enumerate(keys_a) if k in first
+                 and i not in taken_a]
+    else:
+        pairs = _exact_pairs_with_copies(a, b, keys_a, keys_b, taken_a, taken_b)
+    out = []
+    for i, j in pairs:
+        taken_a.add(i)
+        taken_b.add(j)
+        out.append(SpanMatch(a[i], b[j], a[i].length, True))
+    return out
+
+
+def _exact_pairs_with_copies(a: Sequence[Span], b: Sequence[Span], keys_a: list[tuple],
+                             keys_b: list[tuple], taken_a: set[int], taken_b: set[int]
+                             ) -> list[tuple[int, int]]:
     groups: dict[tuple, list[int]] = {}
     for j, k in enumerate(keys_b):
         if j not in taken_b:
-            if k in groups:
-                groups[k].append(j)
-            else:
-                groups[k] = [j]
+            groups.setdefault(k, []).append(j)
     hits: dict[tuple, list[int]] = {}
-    for i, k in enumerate(_keys(a, same_label)):
+    for i, k in enumerate(keys_a):
         if k in groups and i not in taken_a:
-            if k in hits:
-                hits[k].append(i)
-            else:
-                hits[k] = [i]
-    out: list[tuple[int, int, str, str, int, int]] = []
+            hits.setdefault(k, []).append(i)
+    pairs = []
     for k, ia in hits.items():
-        jb = groups[k]
-        if len(ia) > 1:
-            ia = sorted(ia, key=lambda i: a[i].id)
-        if len(jb) > 1:
-            jb = sorted(jb, key=lambda j: b[j].id)
-        size = k[2] - k[1] if len(k) == 3 else a[ia[0]].length
-        for i, j in zip(ia, jb, strict=False):
-            out.append((-size, a[i].fragments[0][0], a[i].id, b[j].id, i, j))
-    out.sort()
-    for *_rank, i, j in out:
-        taken_a.add(i)
-        taken_b.add(j)
-    return [SpanMatch(a[i], b[j], -neg, True) for neg, _s, _ia, _ib, i, j in out]
+        ia = sorted(ia, key=lambda i: a[i].id)
+        jb = sorted(groups[k], key=lambda j: b[j].id)
+        pairs += zip(ia, jb, strict=False)
+    pairs.sort()
+    return pairs
 
 
 def _candidates(a: Sequence[Span], b: Sequence[Span], skip_a: set[int],

@@ -153,3 +153,34 @@ def test_sections_carry_their_definitions() -> None:
     assert "stance" in r["frames"]["definitions"]
     assert "disagreements" in r["disagreements"]["definitions"]
     assert set(r["vs_gold"]) == {"a", "b"}  # keyed by annotator only
+
+
+def test_stance_figures_over_frame_units() -> None:
+    from annotator.agreement import cohen_kappa, fleiss_kappa_ratings, krippendorff_alpha
+
+    d = doc(TEXT, "d1")
+    # three attributions (cues at three places), three annotators, stance per annotator
+    cues = [(10, 14), (57, 66), (84, 90)]
+    stances = {"a": ["AGAINST", "FAVOR", "NEUTRAL"],
+               "b": ["AGAINST", "FAVOR", "FAVOR"],
+               "c": ["AGAINST", None, "NEUTRAL"]}
+    layers = []
+    for ann, values in stances.items():
+        spans, frames = [], []
+        for k, ((s, e), st) in enumerate(zip(cues, values, strict=True)):
+            cue = span(d, ann, "CUE", (s, e), sid=f"{ann}c{k}")
+            con = span(d, ann, "CONTENT", (e + 1, e + 5), sid=f"{ann}t{k}")
+            spans += [cue, con]
+            frames.append(frame(d, ann, cue, (), (con,), st, fid=f"{ann}f{k}"))
+        layers.append(layer(d, ann, spans, frames))
+    r = full_report([d], layers)
+    rows = [stances[a] for a in ("a", "b", "c")]
+    st = r["frames"]["stance"]
+    assert st["units"] == 3 and st["complete_units"] == 2
+    assert st["alpha"] == pytest.approx(krippendorff_alpha(rows))
+    complete = [[row[0], row[2]] for row in rows]
+    assert st["fleiss_kappa"] == pytest.approx(fleiss_kappa_ratings(complete))
+    ab = r["frames"]["pairs"]["a|b"]["stance"]
+    assert ab["units"] == 3
+    assert ab["cohen_kappa"] == pytest.approx(cohen_kappa(stances["a"], stances["b"]))
+    assert r["frames"]["pairs"]["a|c"]["stance"]["units"] == 2  # c's second stance unset
