@@ -1,10 +1,10 @@
 """Tag a selection in the real window: key press -> span row committed -> view repainted.
 
 A MainWindow (offscreen) on a project file holding one synthetic article of W words with
-S spans (many overlapping) and their attribution frames. Each round selects a fresh word with the view's
-``set_selection``, presses the label key on the article (the window's shortcut), and
-repaints the article viewport synchronously; the time covers all three. The baseline is a
-raw ``sqlite3`` INSERT + COMMIT of the same span row into a database file with the
+S spans (many overlapping) and their attribution frames. Each round selects a fresh word
+with the view's ``set_selection``, presses the label key on the article (the window's
+shortcut), and repaints the article viewport synchronously; the time covers all three.
+The baseline is a raw ``sqlite3`` INSERT + COMMIT of the same span row into a database file with the
 project's pragmas (WAL, synchronous=FULL): the floor for "committed before shown".
 """
 
