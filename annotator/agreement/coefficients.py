@@ -248,6 +248,8 @@ def alpha_codes(codes: np.ndarray, n_values: int, level: Level = "nominal",
 def alpha_counts(counts: np.ndarray, level: Level = "nominal",
                  points: np.ndarray | None = None) -> float:
     """Krippendorff's alpha from a values x units count table."""
+    if level == "nominal" and counts.shape[0] <= 64 and counts.shape[1]:
+        return _alpha_nominal_grouped(counts)
     m_u = counts.sum(axis=0, dtype=np.int64)
     pairable = m_u >= 2
     if not pairable.all():
@@ -272,6 +274,72 @@ def _alpha_nominal(counts: np.ndarray, m_u: np.ndarray) -> float:
     if expected <= 0:
         return math.nan
     return 1.0 - (n - 1.0) * (n - agree) / expected
+
+
+def _alpha_nominal_grouped(counts: np.ndarray) -> float:
+    """Nominal alpha with units grouped by their number of values m (few distinct m):
+    trace(o) = sum_m (sum_{u: m_u = m} (sum_c n_uc^2 - m)) / (m - 1), and the marginals
+    n_c leave out the units with a single value. Same value as :func:`_alpha_nominal`."""
+    m_u = counts.sum(axis=0, dtype=np.int32)
+    sq = np.zeros(counts.shape[1], dtype=np.int32)
+    for row in counts:
+        r32 = row.astype(np.int32)
+        sq += r32 * r32
+    by_m = np.bincount(m_u, weights=sq - m_u)
+    ms = np.arange(by_m.size, dtype=float)
+    agree = float((by_m[2:] / (ms[2:] - 1.0)).sum())
+    n_c = counts.sum(axis=1, dtype=np.int64)
+    single = m_u == 1
+    if single.any():
+        n_c = n_c - counts[:, single].sum(axis=1, dtype=np.int64)
+    n_c = n_c.astype(float)
+    n = float(n_c.sum())
+    if n == 0:
+        return math.nan
+    expected = n * n - float((n_c * n_c).sum())
+    if expected <= 0:
+        return math.nan
+    return 1.0 - (n - 1.0) * (n - agree) / expected
+
+
+def nominal_summary(counts: np.ndarray, coders: int) -> dict[str, float | int]:
+    """Nominal alpha, observed agreement (pairable units) and Fleiss' kappa (units coded by
+    all ``coders``) from one values x units count table, with their unit counts. One pass:
+    everything depends on each unit's number of values m_u, sum_c n_uc^2, and the value
+    totals per m."""
+    v_count, units = counts.shape
+    if units == 0:
+        return {"alpha": math.nan, "observed_agreement": math.nan, "fleiss_kappa": math.nan,
+                "units": 0, "complete_units": 0}
+    m_u = counts.sum(axis=0, dtype=np.int32)
+    sq = np.zeros(units, dtype=np.int32)
+    for row in counts:
+        r32 = row.astype(np.int32)
+        sq += r32 * r32
+    width = max(int(m_u.max()) + 1, coders + 1)
+    n_m = np.bincount(m_u, minlength=width).astype(float)  # units per m
+    diff_m = np.bincount(m_u, weights=sq - m_u, minlength=width)  # sum (sq - m) per m
+    sq_m = np.bincount(m_u, weights=sq, minlength=width)
+    totals = np.stack([np.bincount(m_u, weights=row, minlength=width) for row in counts])
+    ms = np.arange(width, dtype=float)
+    # alpha (nominal) over pairable units
+    n_c = totals[:, 2:].sum(axis=1)
+    n = float(n_c.sum())
+    agree = float((diff_m[2:] / (ms[2:] - 1.0)).sum())
+    expected = n * n - float((n_c * n_c).sum())
+    alpha = 1.0 - (n - 1.0) * (n - agree) / expected if n > 0 and expected > 0 else math.nan
+    pairs = float((n_m[2:] * ms[2:] * (ms[2:] - 1.0)).sum())
+    observed = float(diff_m[2:].sum()) / pairs if pairs else math.nan
+    # Fleiss over complete units
+    complete = int(n_m[coders]) if coders >= 2 else 0
+    fleiss = math.nan
+    if complete:
+        p_j = totals[:, coders] / (complete * coders)
+        p_bar = (sq_m[coders] - complete * coders) / (complete * coders * (coders - 1))
+        p_e = float((p_j * p_j).sum())
+        fleiss = (p_bar - p_e) / (1.0 - p_e) if p_e < 1.0 else math.nan
+    return {"alpha": alpha, "observed_agreement": observed, "fleiss_kappa": fleiss,
+            "units": int(n_m[2:].sum()), "complete_units": complete}
 
 
 def coincidences(counts: np.ndarray, m_u: np.ndarray) -> np.ndarray:

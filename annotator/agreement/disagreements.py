@@ -239,10 +239,22 @@ def compare_pair(corpus: Corpus, doc: Document, reference: str, compared: str,
     out = PairComparison(doc, reference, compared, same, blind)
     if frames:
         fa, fb = corpus.frames(doc.id, reference), corpus.frames(doc.id, compared)
-        out.ref_spans = {s.id: s for s in corpus.all_spans(doc.id, reference)}
-        out.cmp_spans = {s.id: s for s in corpus.all_spans(doc.id, compared)}
+        out.ref_spans = _span_map(corpus, doc.id, reference, cache)
+        out.cmp_spans = _span_map(corpus, doc.id, compared, cache)
         out.frames = align_frames(fa, out.ref_spans, fb, out.cmp_spans, cache)
     return out
+
+
+def _span_map(corpus: Corpus, doc_id: str, annotator: str, cache: dict | None
+              ) -> dict[str, Span]:
+    """Every span of the layer by id (kept in ``cache`` under ("spans", annotator))."""
+    key = ("spans", annotator)
+    if cache is not None and key in cache:
+        return cache[key]
+    found = {s.id: s for s in corpus.all_spans(doc_id, annotator)}
+    if cache is not None:
+        cache[key] = found
+    return found
 
 
 def span_disagreements(doc: Document, reference: str, compared: str,

@@ -27,14 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .coefficients import (
-    MISSING,
-    alpha_counts,
-    cohen_kappa_pair,
-    fleiss_from_counts,
-    observed_agreement_counts,
-    value_counts,
-)
+from .coefficients import MISSING, cohen_kappa_pair, nominal_summary, value_counts
 from .corpus import Corpus
 from .table import FragmentTable, TokenTable, doc_mask, expand
 
@@ -113,19 +106,13 @@ def _num(x: float) -> float | None:
 
 
 def _figures(codes: np.ndarray, n_values: int, names: Sequence[str]) -> dict:
-    counts = value_counts(codes, n_values)
-    m_u = counts.sum(axis=0, dtype=np.int64)
-    pairable = m_u >= 2
-    complete = m_u == len(names)
-    pc = counts if pairable.all() else counts[:, pairable]
-    cc = counts if complete.all() else counts[:, complete]
+    summary = nominal_summary(value_counts(codes, n_values), len(names))
     out = {
-        "alpha": _num(alpha_counts(pc)),
-        "fleiss_kappa": (_num(fleiss_from_counts(cc, float(len(names))))
-                         if len(names) > 1 and cc.shape[1] else None),
-        "observed_agreement": _num(observed_agreement_counts(pc)),
-        "units": int(pc.shape[1]),
-        "complete_units": int(cc.shape[1]),
+        "alpha": _num(summary["alpha"]),
+        "fleiss_kappa": _num(summary["fleiss_kappa"]) if len(names) > 1 else None,
+        "observed_agreement": _num(summary["observed_agreement"]),
+        "units": summary["units"],
+        "complete_units": summary["complete_units"],
         "pairs": {},
     }
     for i in range(len(names)):

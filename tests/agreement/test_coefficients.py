@@ -183,3 +183,21 @@ def test_observed_agreement() -> None:
     codes = np.array([[0, 1, 1], [0, 1, 0], [-1, 1, 0]])
     # ordered pairs of values that agree / all ordered pairs: u0 2/2, u1 6/6, u2 2/6
     assert observed_agreement(codes) == pytest.approx((2 + 6 + 2) / (2 + 6 + 6))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_nominal_summary_equals_the_separate_coefficients(seed: int) -> None:
+    from annotator.agreement.coefficients import nominal_summary, value_counts
+
+    rng = np.random.default_rng(seed)
+    coders, units, values = 2 + seed % 3, 300, 2 + seed
+    codes = rng.integers(0, values, (coders, units))
+    codes[1:] = np.where(rng.random((coders - 1, units)) < 0.5, codes[0], codes[1:])
+    codes[rng.random((coders, units)) < 0.25] = -1
+    s = nominal_summary(value_counts(codes, values), coders)
+    assert s["alpha"] == pytest.approx(alpha_codes(codes, values), abs=1e-12)
+    assert s["fleiss_kappa"] == pytest.approx(fleiss_kappa_codes(codes, values), abs=1e-12)
+    assert s["observed_agreement"] == pytest.approx(observed_agreement(codes, values))
+    present = (codes >= 0).sum(axis=0)
+    assert s["units"] == int((present >= 2).sum())
+    assert s["complete_units"] == int((present == coders).sum())
