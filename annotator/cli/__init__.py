@@ -12,9 +12,9 @@ import sys
 from collections.abc import Sequence
 
 from ..domain.errors import AnnotatorError
-from . import adjudicate, agreement, export, importing, merge, schema, stats
+from . import adjudicate, agreement, backup, export, importing, merge, schema, stats
 
-COMMAND_MODULES = [importing, export, stats, merge, agreement, adjudicate, schema]
+COMMAND_MODULES = [importing, export, stats, merge, agreement, adjudicate, schema, backup]
 
 
 def build_parser() -> argparse.ArgumentParser:

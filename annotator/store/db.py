@@ -169,6 +169,50 @@ def _check_version(db: Database, path: Path) -> None:
         )
 
 
+def backup_file(source: str | Path, target: str | Path) -> Path:
+    """Copy the project file ``source`` to ``target`` with the online backup API through a
+    connection that cannot write: consistent while others write, any schema version, no
+    migration, the source's content never changed. The copy is one file (no WAL)."""
+    source = Path(source)
+    if not source.is_file():
+        raise ProjectFileError(f"{source}: no such project")
+    # query_only rather than mode=ro: the last connection to close tidies the -wal/-shm files
+    conn = sqlite3.connect(str(source))
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if "_sqlite_migrations" not in tables or "documents" not in tables:
+            raise ProjectFileError(f"{source}: not an Annotator project")
+        dest = sqlite3.connect(str(target))
+        try:
+            conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")  # the copy: one self-contained file
+        finally:
+            dest.close()
+    except sqlite3.DatabaseError as exc:
+        raise ProjectFileError(f"{source}: not an Annotator project ({exc})") from None
+    finally:
+        conn.close()
+    return Path(target)
+
+
+def check_copy(path: str | Path) -> dict[str, int]:
+    """Row counts of a project copy after ``PRAGMA integrity_check`` passed on it;
+    :class:`ProjectFileError` when the check fails or the file is not a project."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            raise ProjectFileError(f"{path}: integrity check failed: {result}")
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("documents", "spans", "frames")}
+    except sqlite3.DatabaseError as exc:
+        raise ProjectFileError(f"{path}: not a readable project ({exc})") from None
+    finally:
+        conn.close()
+
+
 def backup(db: Database, target: Path) -> Path:
     """A consistent copy of the live database (SQLite's online backup API)."""
     dest = sqlite3.connect(str(target))
