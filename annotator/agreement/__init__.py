@@ -14,7 +14,9 @@ Modules: :mod:`.coefficients` (Cohen, Fleiss, Krippendorff), :mod:`.corpus` (the
 and the "has annotated" rule), :mod:`.spans` (exact/overlap matching, P/R/F1),
 :mod:`.tokens` (token-level kappa/alpha), :mod:`.unitizing` (alpha-U), :mod:`.frames`
 (attribution alignment, role boundaries, stance), :mod:`.disagreements` (typed records),
-:mod:`.report` (everything with its definition, as plain JSON-ready data).
+:mod:`.report` (everything with its definition, as plain JSON-ready data; the texts are in
+:mod:`.definitions`), :mod:`.table` (the column arrays token and alpha-U measures share).
+Adjudication (:mod:`.units`, :mod:`.adjudication`) builds on the same alignments.
 """
 
 from .coefficients import (
