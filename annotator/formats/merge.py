@@ -127,7 +127,8 @@ def _read_project(path: Path) -> SourceData:
     try:
         src = Project.open(path, create=False, readonly=True)
     except AnnotatorError as exc:
-        raise InputError(str(path), None, f"cannot merge: {exc}") from None
+        reason = str(exc).removeprefix(f"{path}: ")  # the path is already named once
+        raise InputError(str(path), None, f"cannot merge: {reason}") from None
     try:
         data = SourceData(str(path), targets=src.targets(), provenance=src.all_provenance())
         data.documents, data.layers = src.all_layers()
