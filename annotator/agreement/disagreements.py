@@ -267,7 +267,7 @@ def span_disagreements(doc: Document, reference: str, compared: str,
 
 
 def _fmt(s: Span) -> str:
-    return "+".join(f"[{a}, {b})" for a, b in s.fragments)
+    return _fmt_ext(s.fragments)
 
 
 def frame_disagreements(doc: Document, reference: str, compared: str,
@@ -287,6 +287,8 @@ def _ext_hull(ext: Sequence[Offsets]) -> Offsets | None:
 
 
 def _fmt_ext(ext: Sequence[Offsets]) -> str:
+    if len(ext) == 1:
+        return f"[{ext[0][0]}, {ext[0][1]})"
     return "+".join(f"[{a}, {b})" for a, b in ext) if ext else "none"
 
 
@@ -295,10 +297,11 @@ def document_disagreements(corpus: Corpus, doc: Document,
     """All typed disagreements on one document for the given (reference, compared) pairs;
     pairs where either annotator has not annotated the document are skipped."""
     para = _Para(doc)
+    cache: dict = {}
     out: list[Disagreement] = []
     for ref, cmp in pairs:
         if corpus.has(doc.id, ref) and corpus.has(doc.id, cmp):
-            out += compare_pair(corpus, doc, ref, cmp).records(para)
+            out += compare_pair(corpus, doc, ref, cmp, cache=cache).records(para)
     return out
 
 
