@@ -231,25 +231,23 @@ class _Line:
         return tuple(out)
 
 
-_SCHEMA_CACHE: dict[str, Any] = {}
-
-
-def _schema_of(v: _Line, obj: dict[str, Any]) -> Schema | None:
+def _schema_of(v: _Line, obj: dict[str, Any], cache: dict[str, Any]) -> Schema | None:
     """The line's schema, parsed once for a run of lines that carry the same one."""
     raw = obj.get("schema")
     if raw is None:
         return None
-    if _SCHEMA_CACHE.get("raw") == raw:
-        return _SCHEMA_CACHE["schema"]
+    if cache.get("raw") == raw:
+        return cache["schema"]
     try:
         schema = parse_schema(v.get(obj, "schema", dict, "line"), f"{v.path}:{v.lineno}")
     except SchemaError as exc:
         raise v.fail(f"bad schema: {exc.message}") from None
-    _SCHEMA_CACHE.update(raw=raw, schema=schema)
+    cache.update(raw=raw, schema=schema)
     return schema
 
 
-def _parse_line(obj: Any, path: str, lineno: int) -> CanonicalRecord:
+def _parse_line(obj: Any, path: str, lineno: int,
+                cache: dict[str, Any] | None = None) -> CanonicalRecord:
     v = _Line(path, lineno)
     if not isinstance(obj, dict):
         raise v.fail("each line must be a JSON object")
@@ -278,7 +276,7 @@ def _parse_line(obj: Any, path: str, lineno: int) -> CanonicalRecord:
                         source=v.get(obj, "source", str, "document", ""),
                         paragraphs=paras, meta=v.get(obj, "meta", dict, "document", {}),
                         text_sha256=sha256_text(text) if not sha else sha)
-    schema = _schema_of(v, obj)
+    schema = _schema_of(v, obj, {} if cache is None else cache)
     annotator = v.get(obj, "annotator", (str, type(None)), "line")
     spans_raw = v.get(obj, "spans", list, "line")
     frames_raw = v.get(obj, "frames", list, "line", [])
@@ -369,37 +367,43 @@ def _parse_span(v: _Line, s: Any, doc: Document, annotator: str,
 
 def _parse_frame(v: _Line, f: Any, doc: Document, annotator: str, span_ids: set[str],
                  schema: Schema | None) -> Frame:
-    if not isinstance(f, dict):
+    if type(f) is not dict:
         raise v.fail("every frame must be a JSON object")
-    fid = v.get(f, "id", str, "frame", required=True)
-    what = f"frame {fid}"
-    unknown = sorted(f.keys() - FRAME_KEYS)
-    if unknown:
-        raise v.fail(f"{what}: unknown key(s) {', '.join(unknown)}")
-    if not fid:
+    fid = f.get("id")
+    if type(fid) is not str or not fid:
+        v.get(f, "id", str, "frame", required=True)
         raise v.fail("a frame has an empty id")
-    ftype = v.get(f, "type", str, what, "ATTRIBUTION")
+    what = f"frame {fid}"
+    if not f.keys() <= FRAME_KEYS:
+        raise v.fail(f"{what}: unknown key(s) {', '.join(sorted(f.keys() - FRAME_KEYS))}")
+    ftype = f.get("type", "ATTRIBUTION")
+    if type(ftype) is not str:
+        v.get(f, "type", str, what)
     if schema is not None and schema.frames and schema.frame(ftype) is None:
         raise v.fail(f"{what}: frame type {ftype!r} is not in the line's schema {schema.name}")
-    cue = v.get(f, "cue", (str, type(None)), what)
-    sources = v.get(f, "sources", list, what, [])
-    contents = v.get(f, "contents", list, what, [])
+    cue, sources, contents = f.get("cue"), f.get("sources", []), f.get("contents", [])
+    parent, attributes = f.get("parent"), f.get("attributes", {})
+    created = f.get("created_at", "")
+    updated = f.get("updated_at", created)
+    if not (type(sources) is list and type(contents) is list and type(attributes) is dict
+            and type(created) is str and type(updated) is str
+            and (cue is None or type(cue) is str) and (parent is None or type(parent) is str)):
+        for key, typ in (("cue", (str, type(None))), ("sources", list), ("contents", list),
+                         ("parent", (str, type(None))), ("attributes", dict),
+                         ("created_at", str), ("updated_at", str)):
+            v.get(f, key, typ, what)
     for role, ids in (("cue", [cue] if cue is not None else []), ("sources", sources),
                       ("contents", contents)):
         for sid in ids:
-            if not isinstance(sid, str):
+            if type(sid) is not str:
                 raise v.fail(f"{what}: {role} must hold span ids (strings), got {sid!r}")
             if sid not in span_ids:
                 raise v.fail(f"{what}: {role} names span {sid!r}, which is not in this layer")
-    members = [*([cue] if cue else []), *sources, *contents]
-    if len(set(members)) != len(members):
+    n = len(sources) + len(contents) + (cue is not None)
+    if n > 1 and len({cue, *sources, *contents} - {None}) != n:
         raise v.fail(f"{what}: a span fills more than one role")
-    created = v.get(f, "created_at", str, what, "")
-    return Frame(id=fid, document_id=doc.id, annotator=annotator, type=ftype, cue=cue,
-                 sources=tuple(sources), contents=tuple(contents),
-                 parent_id=v.get(f, "parent", (str, type(None)), what),
-                 attributes=v.get(f, "attributes", dict, what, {}), created_at=created,
-                 updated_at=v.get(f, "updated_at", str, what, created))
+    return Frame(fid, doc.id, annotator, ftype, cue, tuple(sources), tuple(contents), parent,
+                 attributes, created, updated)
 
 
 def _check_frame_graph(v: _Line, frames: list[Frame]) -> None:
@@ -427,6 +431,7 @@ def iter_canonical(path: str | Path) -> Iterator[CanonicalRecord]:
     name = str(path)
     texts: dict[str, tuple[str, int]] = {}
     layers: dict[tuple[str, str], int] = {}
+    schemas: dict[str, Any] = {}  # the last schema parsed, reused while lines repeat it
     any_line = False
     offset = 0
     try:
@@ -450,7 +455,7 @@ def iter_canonical(path: str | Path) -> Iterator[CanonicalRecord]:
             except json.JSONDecodeError as exc:
                 raise InputError(name, lineno, f"invalid JSON: {exc.msg} (column {exc.colno})"
                                  ) from None
-            rec = _parse_line(obj, name, lineno)
+            rec = _parse_line(obj, name, lineno, schemas)
             rec.offset = offset
             any_line = True
             doc = rec.document

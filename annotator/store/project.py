@@ -455,9 +455,10 @@ class Project:
         current = self.layer(doc_id, ann)
         if current.document.text_sha256 != layer.document.text_sha256:
             raise ConflictError(f"document {doc_id} has different text in this project")
-        if (_key_spans(current.spans) == _key_spans(layer.spans)
-                and _key_frames(current.frames) == _key_frames(layer.frames)
-                and current.status == layer.status):
+        if (len(current.spans) == len(layer.spans) and len(current.frames) == len(layer.frames)
+                and current.status == layer.status
+                and _key_spans(current.spans) == _key_spans(layer.spans)
+                and _key_frames(current.frames) == _key_frames(layer.frames)):
             return False
         with self.db.atomic():
             self.ensure_annotator(ann)

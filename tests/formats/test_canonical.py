@@ -249,6 +249,8 @@ def _mutations():
         (dup_span, "duplicate span id"),
         (frame(cue="missing-span"), "cue names span 'missing-span'"),
         (frame(sources=[1]), "must hold span ids"),
+        (frame(contents=[["x"]]), "must hold span ids"),
+        (frame(sources="abc"), '"sources" must be a list'),
         (frame(parent="nope"), "parent 'nope' is not a frame"),
         (frame(type="OPINION"), "frame type 'OPINION'"),
         (setkey("spans", {}), '"spans" must be a list'),
