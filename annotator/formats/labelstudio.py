@@ -119,9 +119,10 @@ def write_labelstudio(project: Project, out: str | Path | IO[str],
                 if task is not None:
                     fh.write(("\n" if report.documents == 1 else ",\n") + _dumps(task))
                 report.documents += 1
-                task = {"id": report.documents, "annotations": [], "data": {
+                task = {"id": report.documents, "data": {
                     "text": doc.text, "document_id": doc.id, "title": doc.title,
-                    "author": doc.author, "published": doc.published, "source": doc.source}}
+                    "author": doc.author, "published": doc.published, "source": doc.source},
+                    "annotations": []}
             report.lines += 1
             task["annotations"].append(annotation(layer, report.lines, offsets, lossy))
             report.spans += len(layer.spans)
@@ -182,9 +183,14 @@ def iter_tasks(raw: str, name: str) -> Iterator[tuple[int, Any]]:
 
 
 def looks_labelstudio(raw: str) -> bool:
-    head = raw.lstrip()[:4000]
-    return head.startswith(("[", "{")) and '"data"' in head and (
-        '"annotations"' in head or '"completions"' in head or '"predictions"' in head)
+    """True when the first task of ``raw`` (a JSON list of tasks, or one task) has
+    ``data`` and annotations, completions or predictions."""
+    try:
+        _, task = next(iter_tasks(raw, "<detect>"))
+    except (InputError, StopIteration):
+        return False
+    return isinstance(task, dict) and isinstance(task.get("data"), dict) and bool(
+        {"annotations", "completions", "predictions"} & task.keys())
 
 
 def _annotator(ann: dict[str, Any]) -> str | None:

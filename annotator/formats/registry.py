@@ -126,10 +126,10 @@ def detect(path: str | Path) -> str | None:
         return "articles"
     if suffix == ".json":
         try:
-            head = p.read_text(encoding="utf-8-sig", errors="replace")[:4000]
+            whole = p.read_text(encoding="utf-8-sig", errors="replace")
         except OSError:
             return None
-        if labelstudio.looks_labelstudio(head):
+        if labelstudio.looks_labelstudio(whole):
             return "labelstudio"
     obj = _first_json_line(p)
     if obj is None:

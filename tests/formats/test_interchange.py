@@ -167,6 +167,17 @@ def test_labelstudio_round_trip(source, target, tmp_path) -> None:
     assert any("parent" in n for n in report.notes)
 
 
+def test_labelstudio_detected_when_tasks_are_long(source, tmp_path) -> None:
+    long_text = "Long text. " * 2000
+    task = [{"annotations": [{"completed_by": "x", "result": []}],
+             "data": {"text": long_text}}]
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps(task), encoding="utf-8")
+    assert detect(path) == "labelstudio"
+    path.write_text(json.dumps({"not": "a task"}), encoding="utf-8")
+    assert detect(path) is None
+
+
 def test_labelstudio_old_utf16_regions_are_converted(target, tmp_path) -> None:
     text = "😀 Bob said hi."
     task = [{"data": {"text": text}, "annotations": [{"completed_by": 7, "result": [
