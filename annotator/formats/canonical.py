@@ -100,14 +100,14 @@ def write_canonical(project: Project, out: str | Path | IO[str],
     if status is not None and status not in STATUSES:
         raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
     if not isinstance(out, (str, Path)):
-        with project.transaction():  # one snapshot, even if another process writes
+        with project.snapshot():  # one snapshot, even if another process writes
             return _write(project, out, annotators, gold, status, progress)
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh, \
-                project.transaction():  # one snapshot, even if another process writes
+                project.snapshot():  # one snapshot, even if another process writes
             report = _write(project, fh, annotators, gold, status, progress)
         os.replace(tmp, target)
     except BaseException:

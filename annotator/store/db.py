@@ -9,6 +9,8 @@ not know) is refused with :class:`ProjectVersionError` and left untouched.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -18,6 +20,50 @@ from ..domain.errors import AnnotatorError
 
 MIGRATION_SET = "annotator"
 migrations = Migrations(MIGRATION_SET)
+
+
+class ProjectDatabase(Database):
+    """A sqlite-utils ``Database`` whose write transactions begin ``IMMEDIATE``.
+
+    With two programs on one project (the app and ``annotator import``), a transaction that
+    began with a plain (deferred) ``BEGIN``, read, and then wrote after the other program
+    had committed fails at once with "database is locked" (SQLite cannot upgrade a stale
+    read snapshot; the busy timeout does not apply). ``BEGIN IMMEDIATE`` takes the write
+    lock first, waiting up to the busy timeout for the other writer, so both writes land.
+    Nested ``atomic()`` blocks are savepoints, as in sqlite-utils. Reads that must see one
+    snapshot without blocking writers use :meth:`snapshot` instead.
+    """
+
+    @contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Database]:
+        """A read-only transaction: every read inside sees one committed state (WAL), and
+        other programs may write meanwhile. Nothing may be written inside."""
+        if self.conn.in_transaction:
+            yield self
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self.rollback()
 
 
 class ProjectVersionError(AnnotatorError):
@@ -139,7 +185,7 @@ def open_database(path: str | Path, *, create: bool = True, readonly: bool = Fal
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise ProjectFileError(f"{path}: not an Annotator project ({exc})") from None
-    db = Database(conn)
+    db = ProjectDatabase(conn)
     try:
         _check_version(db, path)  # before any write: a foreign file stays untouched
         _configure(conn, readonly)

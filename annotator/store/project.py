@@ -36,7 +36,7 @@ from ..domain.provenance import GoldChange, Provenance
 from ..domain.schema import Schema, load_schema, parse_schema
 from ..paths import default_schema_path
 from . import bulk, gold, rows
-from .db import open_database, schema_version
+from .db import ProjectDatabase, open_database, schema_version
 
 
 @dataclass
@@ -78,7 +78,7 @@ class Project:
 
     @classmethod
     def memory(cls) -> Project:
-        db = Database(memory=True)
+        db = ProjectDatabase(memory=True)
         db.execute("PRAGMA foreign_keys = ON")
         from .db import migrations
 
@@ -114,8 +114,17 @@ class Project:
 
     @contextmanager
     def transaction(self) -> Iterator[Project]:
-        """Group several changes into one all-or-nothing transaction."""
+        """Group several changes into one all-or-nothing transaction (it takes the write
+        lock at once: see :class:`~annotator.store.db.ProjectDatabase`)."""
         with self.db.atomic():
+            yield self
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Project]:
+        """Read one consistent state of the project (e.g. for an export) without holding
+        the write lock: other programs may commit meanwhile. Write nothing inside."""
+        snap = getattr(self.db, "snapshot", None)
+        with (snap() if snap is not None else self.db.atomic()):
             yield self
 
     def _q(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -70,10 +71,11 @@ def test_lease_is_exclusive_says_who_and_is_released(tmp_path: Path) -> None:
 
 def test_a_killed_holder_leaves_no_stale_lease(tmp_path: Path) -> None:
     path = tmp_path / "p.db"
-    code = ("import sys, time; sys.path.insert(0, %r)\n"
+    code = (f"import sys, time; sys.path.insert(0, {str(ROOT)!r})\n"
             "from annotator.store.lock import ProjectLease\n"
-            "l = ProjectLease(%r); assert l.acquire('ghost'); print('held', flush=True)\n"
-            "time.sleep(60)\n") % (str(ROOT), str(path))
+            f"l = ProjectLease({str(path)!r}); assert l.acquire('ghost')\n"
+            "print('held', flush=True)\n"
+            "time.sleep(60)\n")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline().strip() == "held"
@@ -94,6 +96,48 @@ def test_busy_and_readonly_errors_are_explained() -> None:
     assert "read-only" in explain(
         sqlite3.OperationalError("attempt to write a readonly database"))
     assert explain(ValueError("plain")) == "plain"
+
+
+# ----------------------------------------------------------------- two connections
+def test_a_transaction_that_read_first_still_writes_after_another_commit(
+        project_path: Path) -> None:
+    """The import's pattern (read, then write, in one transaction) while the window commits:
+    with a deferred BEGIN the import failed at once with "database is locked"."""
+    importer, window = Project.open(project_path), Project.open(project_path)
+    errors: list[BaseException] = []
+    started = threading.Event()
+
+    def tag_in_window() -> None:
+        started.set()
+        try:
+            window.add_span(window.make_span("doc1", "alice", "CUE", [(10, 14)]))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    with importer.transaction():
+        assert importer.count_documents() == 2  # a read: the transaction has a snapshot
+        thread = threading.Thread(target=tag_in_window)
+        thread.start()
+        started.wait()
+        time.sleep(0.2)  # the window's commit waits for the import's lock
+        importer.add_documents([make_doc("A third article.", "doc3")])
+    thread.join(15)
+    assert not errors, errors
+    with Project.open(project_path) as p:
+        assert p.count_documents() == 3 and len(p.spans("doc1", "alice")) == 1
+    importer.close()
+    window.close()
+
+
+def test_a_snapshot_reads_one_state_and_does_not_block_writers(project_path: Path) -> None:
+    reader, writer = Project.open(project_path), Project.open(project_path)
+    with reader.snapshot():
+        assert reader.count_documents() == 2
+        writer.add_documents([make_doc("Written meanwhile.", "doc3")])  # not blocked
+        assert reader.count_documents() == 2  # the snapshot still sees the old state
+    assert reader.count_documents() == 3
+    reader.close()
+    writer.close()
 
 
 # ----------------------------------------------------------------- two windows
@@ -163,6 +207,7 @@ def test_cli_import_while_the_window_annotates_loses_nothing(
         qtbot, project_path: Path, tmp_path: Path) -> None:
     window = open_window(project_path, "alice", tmp_path)
     qtbot.addWidget(window)
+    window.guard.timer.stop()  # polled by hand below, so that its message is the last one
     folder = tmp_path / "articles"
     _articles(folder, 1200)
     proc = subprocess.Popen(
@@ -224,10 +269,11 @@ def test_unrelated_outside_change_keeps_undo(qtbot, project_path: Path, tmp_path
     window = open_window(project_path, "alice", tmp_path)
     qtbot.addWidget(window)
     ok, _ = tag(window, 10, 14)
+    window.guard.timer.setInterval(50)
     with Project.open(project_path) as other:
         other.add_span(other.make_span("doc1", "bob", "CUE", [(10, 14)]))
-    time.sleep(0.01)
-    window.guard.poll()
+    qtbot.waitUntil(  # noticed by the window's own timer
+        lambda: "Another program changed this project" in window.status_label.text(),
+        timeout=5000)
     assert window.session.undo_stack.canUndo()
-    assert "Another program changed this project" in window.status_label.text()
     close(window)
