@@ -8,10 +8,12 @@ its parser and sets ``func(args) -> int``. Bad input exits with code 2 and one l
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from ..domain.errors import AnnotatorError
+from ..store.lock import explain
 from . import adjudicate, agreement, backup, export, importing, merge, schema, stats
 
 COMMAND_MODULES = [importing, export, stats, merge, agreement, adjudicate, schema, backup]
@@ -49,6 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("annotator: interrupted; nothing was written by the interrupted step",
               file=sys.stderr)
         return 130
+    except sqlite3.OperationalError as exc:  # e.g. busy past the timeout: one line, no trace
+        print(f"annotator: {explain(exc)}", file=sys.stderr)
+        return 1
 
 
 def add_project_arg(parser: argparse.ArgumentParser) -> None:

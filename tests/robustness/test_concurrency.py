@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -277,3 +278,29 @@ def test_unrelated_outside_change_keeps_undo(qtbot, project_path: Path, tmp_path
         timeout=5000)
     assert window.session.undo_stack.canUndo()
     close(window)
+
+
+def test_cli_says_busy_in_one_line_when_the_lock_is_held_too_long(project_path: Path,
+                                                                  tmp_path: Path) -> None:
+    """Another program holds the write lock past the busy timeout: one clear line, exit 1."""
+    holder = sqlite3.connect(project_path)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        code = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+                "import annotator.store.db as db\n"
+                "_configure = db._configure\n"
+                "def quick(conn, readonly):\n"
+                "    _configure(conn, readonly); conn.execute('PRAGMA busy_timeout = 200')\n"
+                "db._configure = quick\n"
+                "from annotator.cli import main\n"
+                "sys.exit(main(sys.argv[1:]))\n")
+        art = tmp_path / "a.txt"
+        art.write_text("A title\n\nSome text.\n")
+        proc = subprocess.run([sys.executable, "-c", code, "import", str(art), "--project",
+                               str(project_path)], capture_output=True, text=True, timeout=60)
+    finally:
+        holder.rollback()
+        holder.close()
+    err = proc.stderr.strip().splitlines()
+    assert proc.returncode == 1 and len(err) == 1, proc.stderr
+    assert err[0].startswith("annotator: the project is busy")
