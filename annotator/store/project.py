@@ -108,6 +108,11 @@ class Project:
         ``sqlite3.OperationalError`` (attempt to write a readonly database)."""
         self.db.execute(f"PRAGMA query_only = {'ON' if readonly else 'OFF'}")
 
+    def set_busy_timeout(self, ms: int) -> None:
+        """How long a write waits for another program's write lock before failing with
+        "database is locked" (10 s by default; the window uses less, so as not to freeze)."""
+        self.db.execute(f"PRAGMA busy_timeout = {int(ms)}")
+
     def data_version(self) -> int:
         """Changes when ANOTHER connection commits to the file (SQLite's data_version)."""
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])

@@ -2,7 +2,9 @@
 
 - :func:`take_lease` runs before a window's session is made: it takes the project's editing
   lease (:class:`~annotator.store.lock.ProjectLease`) or, when another window holds it,
-  makes the project read-only, so that nothing in this window can write.
+  makes the project read-only, so that nothing in this window can write. It also shortens
+  the busy timeout to 3 s: a save waits that long for another program's write (an import),
+  then fails with a "busy" message instead of freezing the window longer.
 - :class:`ProjectGuard` (one per main window, :func:`install_guard`) shows a banner while
   the window is read-only, naming who edits the project, and polls once a second: when the
   other window has closed it takes the lease and makes this window editable; when another
@@ -22,10 +24,13 @@ from ..store.lock import ProjectLease
 from ..store.project import Project
 
 POLL_MS = 1000
+BUSY_MS = 3000
 
 
 def take_lease(project: Project, annotator: str) -> ProjectLease | None:
     """The editing lease for ``project``; read-only when someone else holds it."""
+    # a window waits at most this long for another program's write, then says "busy"
+    project.set_busy_timeout(BUSY_MS)
     if project.path is None:
         return None
     lease = ProjectLease(project.path)

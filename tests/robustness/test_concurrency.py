@@ -304,3 +304,24 @@ def test_cli_says_busy_in_one_line_when_the_lock_is_held_too_long(project_path: 
     err = proc.stderr.strip().splitlines()
     assert proc.returncode == 1 and len(err) == 1, proc.stderr
     assert err[0].startswith("annotator: the project is busy")
+
+
+def test_window_save_blocked_too_long_is_refused_with_a_message(
+        qtbot, project_path: Path, tmp_path: Path) -> None:
+    window = open_window(project_path, "alice", tmp_path)
+    qtbot.addWidget(window)
+    holder = sqlite3.connect(project_path)
+    holder.execute("BEGIN IMMEDIATE")  # another program writing for a long time
+    try:
+        t0 = time.monotonic()
+        ok, sid = tag(window, 10, 14)
+        waited = time.monotonic() - t0
+    finally:
+        holder.rollback()
+        holder.close()
+    assert not ok and sid not in window.session.spans
+    assert window.status_label.text().startswith("Not saved: the project is busy")
+    assert 2.0 < waited < 8.0  # waited for the other program, then gave up (not 10 s+)
+    ok, sid = tag(window, 10, 14)  # the lock is gone: the same action saves
+    assert ok and [s.id for s in window.project.spans("doc1", "alice")] == [sid]
+    close(window)
