@@ -68,6 +68,8 @@ class _Progress:
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(300)
+        self.dialog.setAutoReset(False)  # at done == total work may still be running (and
+        self.dialog.setAutoClose(False)  # cancellable): the caller closes the dialog
 
     def __call__(self, done: int, total: int) -> bool:
         top = max(total, 1)
