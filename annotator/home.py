@@ -35,10 +35,11 @@ def default_project_path() -> Path:
     return data_dir() / PROJECT_FILE
 
 
-def open_project(path: str | Path | None = None, *, seed: bool = True) -> Project:
+def open_project(path: str | Path | None = None, *, seed: bool = True,
+                 create: bool = True) -> Project:
     """Open ``path``, or the default project; a new default project is seeded."""
     if path is not None:
-        return Project.open(path)
+        return Project.open(path, create=create)
     target = default_project_path()
     is_new = not target.exists()
     project = Project.open(target)

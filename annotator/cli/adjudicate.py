@@ -67,7 +67,7 @@ def _names(raw: str | None) -> list[str] | None:
 
 def run(args: argparse.Namespace) -> int:
     by = args.by or getpass.getuser() or "adjudicator"
-    with open_project(args.project, seed=False) as project:
+    with open_project(args.project, seed=False, create=False) as project:
         all_units = _all_units(project, _names(args.annotators), _names(args.documents))
         if args.action == "list":
             return _list(project, all_units, args.all)

@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     annotators = _split(args.annotators)
     labels = _split(args.labels)
     documents = _split(args.documents)
-    with open_project(args.project, seed=False) as project:
+    with open_project(args.project, seed=False, create=False) as project:
         _check("annotator", annotators, project.annotators())
         _check("label", labels, project.schema.label_names)
         _check("document", documents, [d.id for d in project.documents()])

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"\rwriting {done}/{total}", end="", file=sys.stderr)
         return True
 
-    with open_project(args.project, seed=False) as project:
+    with open_project(args.project, seed=False, create=False) as project:
         report = export(project, args.format, args.out, annotators=args.annotator,
                         gold=args.gold, status=args.status, progress=progress,
                         offsets=args.offsets)

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{args.check}: ok")
         print("\n".join(describe(schema)))
         return 0
-    with open_project(args.project, seed=False) as project:
+    with open_project(args.project, seed=False, create=False) as project:
         if args.set_file:
             schema = load_schema(args.set_file)
             missing = missing_in(project, schema)

@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_project(args.project, seed=False) as project:
+    with open_project(args.project, seed=False, create=False) as project:
         st = project.stats()
     print(f"schema: {st['schema']['name']} v{st['schema']['version']}")
     print(f"documents: {len(st['documents'])}")

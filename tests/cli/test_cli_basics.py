@@ -82,3 +82,14 @@ def test_default_project_is_seeded_once(tmp_path, monkeypatch):
 def test_default_project_used_without_flag(argv, capsys):
     assert main(argv) == 0
     assert default_project_path().exists()
+
+
+@pytest.mark.parametrize("command", [["stats"], ["agreement"], ["export", "--out", "x.jsonl"],
+                                     ["adjudicate", "list"], ["schema"]])
+def test_reading_commands_do_not_create_a_missing_project(tmp_path, capsys, command):
+    missing = tmp_path / "typo.db"
+    argv = command[:1] + ["--project", str(missing)] + command[1:]
+    argv = [a if a != "x.jsonl" else str(tmp_path / "x.jsonl") for a in argv]
+    assert main(argv) == 2
+    assert "no such project" in capsys.readouterr().err
+    assert not missing.exists()
