@@ -166,7 +166,10 @@ class Project:
         result = AddResult()
         stamp = now_iso()
         with self.db.atomic():
-            pos = self._q("SELECT coalesce(max(position), -1) + 1 AS p FROM documents")[0]["p"]
+            # documents are never reordered: the newest row holds the highest position,
+            # and finding it by rowid is O(log n) where max(position) scans the table
+            last = self._q("SELECT position FROM documents ORDER BY rowid DESC LIMIT 1")
+            pos = last[0]["position"] + 1 if last else 0
             for doc in docs:
                 old = self._q("SELECT id, text_sha256 FROM documents WHERE id = ?", (doc.id,))
                 if old:
