@@ -9,7 +9,6 @@ failure or a cancel leaves the project unchanged.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from ..domain.text import (
     parse_article,
 )
 from ..store.project import Project
+from .jsonlines import iter_json_lines, read_input_text
 
 # progress(done, total) -> False to cancel
 Progress = Callable[[int, int], bool]
@@ -92,16 +92,10 @@ def read_documents_jsonl(path: Path,
                          ) -> list[Document]:
     """JSONL of documents; text is taken verbatim (newlines normalised), no repair.
     ``origins`` (if given) receives ``id -> (file, line)`` for each document."""
-    raw = decode_utf8(_read(path), str(path))
+    raw = read_input_text(path)
     docs: list[Document] = []
     seen: dict[str, int] = {}
-    for lineno, line in enumerate(raw.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(str(path), lineno, f"invalid JSON: {exc.msg}") from None
+    for lineno, obj in iter_json_lines(raw, str(path)):
         if not isinstance(obj, dict):
             raise InputError(str(path), lineno, "each line must be a JSON object")
         if "text" not in obj:
@@ -128,13 +122,6 @@ def read_documents_jsonl(path: Path,
     if not docs:
         raise InputError(str(path), 1, "no documents in the file")
     return docs
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(str(path), None, f"cannot read: {exc.strerror}") from None
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

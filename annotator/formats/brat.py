@@ -49,6 +49,7 @@ from ..store.project import Project
 from .articles import Progress
 from .canonical import ExportReport
 from .interchange import LayerBuilder, Lossy, ParsedLayer, iter_layers, stable_id
+from .jsonlines import read_input_text
 
 _SAFE = re.compile(r"^[\w.\-]+$")
 _OFFSETS = re.compile(r"^\d+ \d+(;\d+ \d+)*$")
@@ -266,7 +267,7 @@ def read_brat(paths: Iterable[str | Path], schema: Schema,
 
 def parse_ann(path: Path, doc: Document, annotator: str, schema: Schema) -> ParsedLayer:
     name = str(path)
-    raw = decode_utf8(path.read_bytes(), name)
+    raw = read_input_text(path)
     b = LayerBuilder("brat", name, doc, annotator)
     triggers: dict[str, tuple[str, list[tuple[int, int]], int]] = {}
     events: dict[str, _Event] = {}

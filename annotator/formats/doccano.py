@@ -30,7 +30,7 @@ from typing import IO, Any
 
 from ..domain.errors import InputError
 from ..domain.model import AnnotatedDocument, Document
-from ..domain.text import OffsetMap, decode_utf8, paragraph_offsets
+from ..domain.text import OffsetMap, paragraph_offsets
 from ..store.project import Project
 from .articles import Progress, make_document_id
 from .canonical import ExportReport
@@ -45,6 +45,7 @@ from .interchange import (
     open_out,
     to_units,
 )
+from .jsonlines import iter_json_lines, read_input_text
 
 DEFAULT_UNIT = "utf16"
 
@@ -125,18 +126,9 @@ def read_doccano(path: str | Path, annotator: str | None = None,
     check_unit(offsets)
     path = Path(path)
     name = str(path)
-    try:
-        raw = decode_utf8(path.read_bytes(), name)
-    except OSError as exc:
-        raise InputError(name, None, f"cannot read: {exc.strerror}") from None
+    raw = read_input_text(path)
     out: list[ParsedLayer] = []
-    for lineno, line in enumerate(raw.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(name, lineno, f"invalid JSON: {exc.msg}") from None
+    for lineno, obj in iter_json_lines(raw, name):
         out.append(_parse(obj, name, lineno, annotator, offsets))
     if not out:
         raise InputError(name, 1, "no lines in the file")

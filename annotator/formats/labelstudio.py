@@ -38,7 +38,7 @@ from typing import IO, Any
 
 from ..domain.errors import InputError
 from ..domain.model import GOLD, AnnotatedDocument, Document
-from ..domain.text import OffsetMap, decode_utf8, paragraph_offsets
+from ..domain.text import OffsetMap, paragraph_offsets
 from ..store.project import Project
 from .articles import Progress, make_document_id
 from .canonical import ExportReport
@@ -53,6 +53,7 @@ from .interchange import (
     open_out,
     to_units,
 )
+from .jsonlines import read_input_text
 
 DEFAULT_UNIT = "codepoint"
 _FRAGMENT_ID = re.compile(r"^(.+):(\d+)$")
@@ -212,10 +213,7 @@ def read_labelstudio(path: str | Path, annotator: str | None = None,
     check_unit(offsets)
     path = Path(path)
     name = str(path)
-    try:
-        raw = decode_utf8(path.read_bytes(), name)
-    except OSError as exc:
-        raise InputError(name, None, f"cannot read: {exc.strerror}") from None
+    raw = read_input_text(path)
     out: list[ParsedLayer] = []
     stats = {"converted": 0, "cancelled": 0, "predictions": 0}
     for line, task in iter_tasks(raw, name):

@@ -31,11 +31,12 @@ from typing import IO, Any
 
 from ..domain.errors import InputError
 from ..domain.model import Document
-from ..domain.text import decode_utf8, paragraph_offsets, tokenize
+from ..domain.text import paragraph_offsets, tokenize
 from ..store.project import Project
 from .articles import Progress, make_document_id
 from .canonical import ExportReport
 from .interchange import LayerBuilder, Lossy, ParsedLayer, frame_relations, iter_layers, open_out
+from .jsonlines import iter_json_lines, read_input_text
 
 
 def write_prodigy(project: Project, out: str | Path | IO[str],
@@ -108,19 +109,10 @@ def read_prodigy(path: str | Path, annotator: str | None = None,
                  ) -> tuple[list[ParsedLayer], list[str]]:
     path = Path(path)
     name = str(path)
-    try:
-        raw = decode_utf8(path.read_bytes(), name)
-    except OSError as exc:
-        raise InputError(name, None, f"cannot read: {exc.strerror}") from None
+    raw = read_input_text(path)
     out: list[ParsedLayer] = []
     skipped = 0
-    for lineno, line in enumerate(raw.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(name, lineno, f"invalid JSON: {exc.msg}") from None
+    for lineno, obj in iter_json_lines(raw, name):
         if isinstance(obj, dict) and obj.get("answer") in ("reject", "ignore"):
             skipped += 1
             continue
