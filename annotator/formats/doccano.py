@@ -88,7 +88,7 @@ def _record(layer: AnnotatedDocument, shape: str, unit: str, lossy: Lossy,
     doc = layer.document
     omap = OffsetMap(doc.text)
     ents: list[dict[str, Any]] = []
-    first: dict[str, int] = {}
+    pieces: dict[str, list[int]] = {}  # span id -> entity ids of its fragments
     for s in layer.spans:
         count["split"] += len(s.fragments) > 1
         count["dropped"] += bool(s.attributes or s.note)
@@ -96,7 +96,7 @@ def _record(layer: AnnotatedDocument, shape: str, unit: str, lossy: Lossy,
             ents.append({"id": len(ents) + 1, "label": s.label,
                          "start_offset": to_units(omap, a, unit),
                          "end_offset": to_units(omap, b, unit)})
-            first.setdefault(s.id, len(ents))
+            pieces.setdefault(s.id, []).append(len(ents))
     rec: dict[str, Any] = {"text": doc.text, "document_id": doc.id, "title": doc.title,
                            "annotator": layer.annotator}
     if shape == "label":
@@ -104,8 +104,11 @@ def _record(layer: AnnotatedDocument, shape: str, unit: str, lossy: Lossy,
         return rec
     rec["entities"] = ents
     rels = frame_relations(layer.frames, lossy)
-    rec["relations"] = [{"id": i + 1, "from_id": first[r.cue], "to_id": first[r.member],
-                         "type": r.role} for i, r in enumerate(rels)]
+    # a discontinuous member is one entity per fragment: relate the cue to each of them,
+    # so that every fragment stays in the frame when read back
+    pairs = [(pieces[r.cue][0], to, r.role) for r in rels for to in pieces[r.member]]
+    rec["relations"] = [{"id": i + 1, "from_id": a, "to_id": b, "type": role}
+                        for i, (a, b, role) in enumerate(pairs)]
     count["dropped"] += sum(bool(f.attributes) or f.parent_id is not None
                             for f in layer.frames)
     return rec

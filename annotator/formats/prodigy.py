@@ -53,7 +53,7 @@ def write_prodigy(project: Project, out: str | Path | IO[str],
             toks = tokenize(doc.text)
             starts, ends = [s for s, _ in toks], [e for _, e in toks]
             spans: list[dict[str, Any]] = []
-            first: dict[str, dict[str, Any]] = {}
+            pieces: dict[str, list[dict[str, Any]]] = {}  # span id -> its fragments' spans
             for sp in layer.spans:
                 split += len(sp.fragments) > 1
                 dropped += bool(sp.attributes or sp.note)
@@ -61,13 +61,14 @@ def write_prodigy(project: Project, out: str | Path | IO[str],
                     item = {"start": a, "end": b, "label": sp.label,
                             **_token_range(starts, ends, a, b)}
                     spans.append(item)
-                    first.setdefault(sp.id, item)
+                    pieces.setdefault(sp.id, []).append(item)
             rels = []
             for r in frame_relations(layer.frames, lossy):
-                head, child = first[r.cue], first[r.member]
-                rels.append({"head": head.get("token_end", -1),
-                             "child": child.get("token_end", -1),
-                             "head_span": head, "child_span": child, "label": r.role})
+                head = pieces[r.cue][0]
+                for child in pieces[r.member]:  # every fragment stays in the frame
+                    rels.append({"head": head.get("token_end", -1),
+                                 "child": child.get("token_end", -1),
+                                 "head_span": head, "child_span": child, "label": r.role})
             dropped += sum(bool(f.attributes) or f.parent_id is not None
                            for f in layer.frames)
             tokens = [{"text": doc.text[s:e], "start": s, "end": e, "id": i,
