@@ -4,6 +4,8 @@
 
 - a frame whose role has fewer spans than the schema's ``min`` (e.g. an ATTRIBUTION
   without a cue or without a content), or more than its ``max`` (two cues);
+- a span in a role whose schema label it does not have (a SOURCE as an ATTRIBUTION's
+  cue, e.g. after an import or a schema change);
 - a span whose label fills a role of some frame type (CUE, SOURCE, CONTENT in the default
   schema) but that belongs to no frame.
 
@@ -22,6 +24,7 @@ from .schema import Schema
 KIND_ROLE_MISSING = "role missing"
 KIND_ROLE_EXCESS = "too many in role"
 KIND_UNLINKED = "in no frame"
+KIND_WRONG_LABEL = "wrong label in role"
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,16 @@ def check_layer(spans: Iterable[Span], frames: Iterable[Frame], schema: Schema) 
         name = f"{frame.type} “{short(cue.text)}”" if cue else f"{frame.type} (no cue)"
         counts = {"cue": 1 if frame.cue else 0, "source": len(frame.sources),
                   "content": len(frame.contents)}
+        roles = {"cue": (frame.cue,) if frame.cue else (), "source": frame.sources,
+                 "content": frame.contents}
         for role in fdef.roles:
+            for sid in roles.get(role.name, ()):
+                member = by_id.get(sid)
+                if member is not None and member.label != role.label:
+                    problems.append(Problem(
+                        KIND_WRONG_LABEL, f"{name}: its {role.name} “{short(member.text)}” "
+                        f"is a {member.label}, not a {role.label}", span_id=sid,
+                        frame_id=frame.id, offset=member.start))
             n = counts.get(role.name, 0)
             if n < role.min:
                 problems.append(Problem(

@@ -275,6 +275,8 @@ class Project:
             old = self.span(span_id)
             if "label" in changes and self.schema.label(changes["label"]) is None:
                 raise ValueError(f"label {changes['label']!r} is not in the schema")
+            if "label" in changes and changes["label"] != old.label:
+                self._check_roles_allow(old, changes["label"])
             if "fragments" in changes:
                 text = self._text(old.document_id)
                 frs = normalise_fragments(list(changes["fragments"]))
@@ -288,6 +290,17 @@ class Project:
                 "fragments = :fragments, text = :text, attributes = :attributes, note = :note, "
                 "origin = :origin, updated_at = :updated_at WHERE id = :id", row)
         return old, new
+
+    def _check_roles_allow(self, span: Span, label: str) -> None:
+        """Refuse a relabel that would put a span of the wrong label in a frame role."""
+        for r in self._q("SELECT f.type, r.role FROM frame_roles r JOIN frames f "
+                         "ON f.id = r.frame_id WHERE r.span_id = ?", (span.id,)):
+            fdef = self.schema.frame(r["type"])
+            rdef = fdef.role(r["role"]) if fdef else None
+            if rdef is not None and rdef.label != label:
+                raise ConflictError(
+                    f"“{span.text[:40]}” is the {r['role']} of an {r['type']}, which must be a "
+                    f"{rdef.label}; remove it from the frame before making it a {label}")
 
     def replace_span(self, span: Span) -> None:
         """Write ``span`` back exactly as given (undo of an update)."""

@@ -67,3 +67,19 @@ def test_too_many_spans_in_a_role_are_listed():
 def test_short_collapses_whitespace_and_truncates():
     assert short("a\n\n b") == "a b"
     assert short("x" * 50, 10) == "x" * 9 + "…"
+
+
+def test_span_of_the_wrong_label_in_a_role_is_flagged():
+    from annotator.domain.checks import KIND_WRONG_LABEL, check_layer
+    from annotator.domain.model import Frame, Span
+    from annotator.domain.schema import load_schema
+    from annotator.paths import default_schema_path
+
+    def span(i: str, label: str, s: int) -> Span:
+        return Span(i, "d", "a", label, ((s, s + 3),), text="abc")
+
+    spans = [span("c", "SOURCE", 0), span("t", "CONTENT", 10)]
+    frame = Frame("f", "d", "a", cue="c", contents=("t",))
+    problems = check_layer(spans, [frame], load_schema(default_schema_path()))
+    assert [(p.kind, p.span_id) for p in problems] == [(KIND_WRONG_LABEL, "c")]
+    assert "is a SOURCE, not a CUE" in problems[0].message

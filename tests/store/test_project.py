@@ -242,3 +242,14 @@ def test_newer_project_refused(tmp_path):
     conn.close()
     with pytest.raises(ProjectVersionError, match="newer Annotator"):
         Project.open(path)
+
+
+def test_relabel_refused_when_it_breaks_a_frame_role(doc_project):
+    p = doc_project
+    f, (src, cue, con) = _frame(p)
+    with pytest.raises(ConflictError, match="is the cue of an ATTRIBUTION"):
+        p.update_span(cue.id, label="SOURCE")
+    assert p.span(cue.id).label == "CUE"
+    p.update_span(cue.id, note="still editable")  # other changes are fine
+    stance = p.add_span(p.make_span("doc1", "alice", "STANCE", [(0, 9)]))
+    assert p.update_span(stance.id, label="SOURCE")[1].label == "SOURCE"  # in no frame

@@ -170,3 +170,14 @@ def test_clicking_selects_and_ctrl_clicking_picks_with_the_mouse(window, qtbot):
     press(qtbot, window, K.Key_A)
     [frame] = frames(window)
     assert (frame.cue, frame.sources, frame.contents) == (cue.id, (src.id,), (con.id,))
+
+
+def test_relabelling_a_frame_member_out_of_its_role_is_refused(window, qtbot):
+    src, cue, con = tag_attribution(window, qtbot)
+    press(qtbot, window, K.Key_A)
+    window.controller.select_span(cue.id)
+    window.view.clear_selection()
+    press(qtbot, window, K.Key_1)  # a label key with no selection relabels the span
+    assert window.project.span(cue.id).label == "CUE"
+    assert window.session.spans[cue.id].label == "CUE"
+    assert "must be a CUE" in window.status_label.text()
