@@ -3,21 +3,67 @@
 Token-level and unitizing measures work on numpy arrays rather than span objects:
 :class:`FragmentTable` holds, per annotator, one row per span fragment (document index,
 label rank, start, end, the whole span's length); :class:`TokenTable` holds every
-document's tokens (those of :func:`annotator.domain.text.tokenize`, found with its regular
-expression in one pass) on one global axis. Pure data:
+document's tokens (exactly those of :func:`annotator.domain.text.tokenize`, found by
+:func:`token_offsets` with numpy in one pass) on one global axis. Pure data:
 no definitions live here (see :mod:`.tokens` and :mod:`.unitizing`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 
-from ..domain.text import TOKEN_RE
 from .corpus import Corpus
+
+# Character classes of the tokenizer's pattern (annotator.domain.text.TOKEN_RE,
+# r"\w+(?:['’\-]\w+)*|[^\w\s]"), decided by the same regular-expression engine.
+_WORD = re.compile(r"\w")
+_SPACE = re.compile(r"\s")
+_ASCII_WORD = np.array([_WORD.match(chr(c)) is not None for c in range(128)], dtype=bool)
+_ASCII_SPACE = np.array([_SPACE.match(chr(c)) is not None for c in range(128)], dtype=bool)
+_JOINERS = (ord("'"), ord("’"), ord("-"))
+
+
+def _classes(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(is \\w, is \\s) for each code point; each distinct non-ASCII code point is asked
+    of the regular-expression engine once."""
+    high = cp >= 128
+    if not high.any():
+        return _ASCII_WORD[cp], _ASCII_SPACE[cp]
+    word = _ASCII_WORD[np.where(high, 0, cp)]
+    space = _ASCII_SPACE[np.where(high, 0, cp)]
+    where = np.flatnonzero(high)
+    distinct, inverse = np.unique(cp[where], return_inverse=True)
+    chars = [chr(c) for c in distinct.tolist()]
+    word[where] = np.array([_WORD.match(ch) is not None for ch in chars], dtype=bool)[inverse]
+    space[where] = np.array([_SPACE.match(ch) is not None for ch in chars], dtype=bool)[inverse]
+    return word, space
+
+
+def token_offsets(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (code points, int64) of every token of
+    :func:`annotator.domain.text.tokenize`, computed on arrays: a joiner (``'``, ``’``,
+    ``-``) between two word characters joins them; maximal runs of word characters (so
+    joined) are tokens, and so is every other character that is not whitespace."""
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if cp.size == 0:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z.copy()
+    word, space = _classes(cp)
+    joiner = (cp == _JOINERS[0]) | (cp == _JOINERS[1]) | (cp == _JOINERS[2])
+    inword = word.copy()
+    inword[1:-1] |= joiner[1:-1] & word[:-2] & word[2:]
+    single = ~(inword | space)  # punctuation: one token per character
+    first = single.copy()
+    first[0] |= inword[0]
+    first[1:] |= inword[1:] & ~inword[:-1]
+    last = single
+    last[-1] |= inword[-1]
+    last[:-1] |= inword[:-1] & ~inword[1:]
+    return np.flatnonzero(first).astype(np.int64), np.flatnonzero(last).astype(np.int64) + 1
 
 
 @dataclass
@@ -89,10 +135,7 @@ class TokenTable:
         if not corpus.documents:
             z = np.zeros(0, dtype=np.int64)
             return cls(np.zeros(1, dtype=np.int64), z, z)
-        joined = "\n".join(d.text for d in corpus.documents)
-        found = [m.span() for m in TOKEN_RE.finditer(joined)]
-        flat = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=2 * len(found))
-        start, end = flat[0::2].copy(), flat[1::2].copy()
+        start, end = token_offsets("\n".join(d.text for d in corpus.documents))
         bounds = np.searchsorted(start, doc_offset, side="left")
         bounds[-1] = start.size
         return cls(bounds, start, end)

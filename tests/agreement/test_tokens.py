@@ -172,3 +172,19 @@ def test_token_table_holds_exactly_the_tokenizer_tokens() -> None:
         got = list(zip((tt.start[rows] - off).tolist(), (tt.end[rows] - off).tolist(),
                        strict=True))
         assert got == tokenize(d.text)
+
+
+def test_token_offsets_equal_the_regular_expression_tokenizer() -> None:
+    """The numpy tokenizer gives exactly tokenize()'s tokens, joiners and non-ASCII too."""
+    import random
+
+    from annotator.agreement.table import token_offsets
+
+    rng = random.Random(3)
+    alphabet = "ab1_ -'’\n\t.,!éß中😀\u00a0\u2009\u0301٣\ud800"
+    texts = ["", "-", "a", "a-b", "a--b", "-a-", "a-'b", "x’y’z", "rock'n'roll!"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+              for _ in range(2000)]
+    for text in texts:
+        start, end = token_offsets(text)
+        assert list(zip(start.tolist(), end.tolist(), strict=True)) == tokenize(text), text
