@@ -25,7 +25,15 @@ BYLINE_RE = re.compile(
 )
 _BLANK_SPLIT = re.compile(r"\n[ \t\f\v]*\n")
 # A paragraph that ends like this, and is not a short heading, was cut by a page break.
-_CONTINUES_RE = re.compile(r"[\w,\-–—(]$")
+# A paragraph ending in a comma, dash or open bracket cannot end there.
+_OPEN_END_RE = re.compile(r"[,\-–—(]$")
+_LAST_WORD_RE = re.compile(r"(\w+)$")
+# Words a sentence or a heading does not end on: a paragraph ending on one was cut.
+_FUNCTION_WORDS = frozenset(
+    "a an the of in on at to for from by with into onto upon about as than and or but nor "
+    "that which who whom whose whether if because while although though since unless until "
+    "its their his her our your my this these those is are was were be been being has have "
+    "had will would shall should can could may might must not no very so such".split())
 TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]")
 
 
@@ -100,13 +108,21 @@ class ParsedArticle:
 
 
 def needs_rejoin(paragraph: str, following: str) -> bool:
-    """True when ``paragraph`` was cut mid-sentence by a page break before ``following``."""
-    return (
-        bool(_CONTINUES_RE.search(paragraph))
-        and len(paragraph.split()) >= 5
-        and bool(following)
-        and not following[0].isspace()
-    )
+    """True when ``paragraph`` was cut mid-sentence by a page break before ``following``.
+
+    It must be at least five words long and end without closing punctuation, and either
+    end in a comma, dash or open bracket, or go on with a lower-case word, or end on a
+    word no sentence or heading ends on ("the", "of", "and" ...). A sub-heading such as
+    "The Democrats and the drive to war" followed by a capitalised paragraph is kept.
+    """
+    if not following or following[0].isspace() or len(paragraph.split()) < 5:
+        return False
+    if _OPEN_END_RE.search(paragraph):
+        return True
+    last = _LAST_WORD_RE.search(paragraph)
+    if last is None:
+        return False
+    return following[0].islower() or last.group(1).lower() in _FUNCTION_WORDS
 
 
 def repair_page_breaks(paragraphs: list[str]) -> tuple[list[str], int]:

@@ -48,6 +48,16 @@ def test_no_repair_keeps_text_verbatim():
     assert "The incident is by no means the first posing the threat of" in art.paragraphs
 
 
+def test_repair_keeps_sub_headings():
+    paras = ["A long paragraph that ends properly.", "The Democrats and the drive to war",
+             "Senator Tammy Duckworth demanded an answer."]
+    assert repair_page_breaks(paras) == (paras, 0)
+    cut = ["The company, headed by a veteran of the", "Pentagon, signed the deal."]
+    assert repair_page_breaks(cut)[1] == 1
+    lower = ["It was revealed that the Trump administration", "has backed a deal."]
+    assert repair_page_breaks(lower)[1] == 1
+
+
 def test_repair_leaves_short_headings_and_sentences():
     paras = ["Background", "The talks began in May.", "They said the plan would fail",
              "because of the oil deal."]
