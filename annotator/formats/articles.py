@@ -144,12 +144,12 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 def read_paths(paths: Iterable[str | Path], repair: bool = True,
                progress: Progress | None = None,
                origins: dict[str, tuple[str, int | None]] | None = None,
-               ) -> tuple[list[Document], int, int]:
-    """Parse every input; returns (documents, paragraphs repaired, files read).
-    ``origins`` (if given) receives ``document id -> (file, line or None)``."""
+               ) -> tuple[list[Document], dict[str, int], int]:
+    """Parse every input; returns (documents, paragraphs repaired per document id, files
+    read). ``origins`` (if given) receives ``document id -> (file, line or None)``."""
     files = expand_paths(paths)
     docs: list[Document] = []
-    repaired = 0
+    repaired: dict[str, int] = {}
     for i, f in enumerate(files):
         if progress and progress(i, len(files)) is False:
             raise Cancelled("import cancelled; nothing was imported")
@@ -158,7 +158,8 @@ def read_paths(paths: Iterable[str | Path], repair: bool = True,
         elif f.suffix.lower() == ".txt":
             doc, n = read_text_file(f, repair)
             docs.append(doc)
-            repaired += n
+            if n:
+                repaired[doc.id] = n
             if origins is not None:
                 origins.setdefault(doc.id, (str(f), None))
         else:
@@ -191,4 +192,6 @@ def import_paths(project: Project, paths: Iterable[str | Path], repair: bool = T
         raise InputError(path, line, str(exc)) from None
     if progress:
         progress(nfiles, nfiles)
-    return ImportReport(res.added, res.skipped, repaired, nfiles)
+    # repairs count only where they reached the project (not for skipped documents)
+    return ImportReport(res.added, res.skipped, sum(repaired.get(d, 0) for d in res.added),
+                        nfiles)

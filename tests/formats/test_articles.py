@@ -33,7 +33,7 @@ def test_reimport_is_noop(project):
     import_paths(project, [SEED_FILE])
     before = _dump(project)
     rep = import_paths(project, [SEED_FILE])
-    assert rep.added == [] and len(rep.skipped) == 1
+    assert rep.added == [] and len(rep.skipped) == 1 and rep.repaired == 0
     assert _dump(project) == before
 
 
