@@ -10,6 +10,7 @@ imported and the command exits 2 with ``file:line: message``.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ..domain.errors import InputError
 from ..formats.articles import import_paths
@@ -59,6 +60,28 @@ def choose_format(paths: list[str], given: str | None) -> str:
 def run(args: argparse.Namespace) -> int:
     fmt = choose_format(args.paths, args.format)
     progress = Progress("files" if fmt == "articles" else "layers", enabled=not args.quiet)
+    new_file = args.project is not None and not Path(args.project).exists()
+    try:
+        report, result = _import(args, fmt, progress)
+    except BaseException:
+        if new_file:  # a failed import into a new project leaves no empty project behind
+            for suffix in ("", "-wal", "-shm", ".lock"):
+                Path(str(args.project) + suffix).unlink(missing_ok=True)
+        raise
+    if fmt == "articles":
+        print(f"documents added: {len(report.added)}")
+        print(f"documents skipped (already present): {len(report.skipped)}")
+        print(f"paragraphs repaired: {report.repaired}")
+        return 0
+    if not args.format:
+        print(f"format: {fmt} (detected)")
+    for line in result.lines():
+        print(line)
+    return 0
+
+
+def _import(args: argparse.Namespace, fmt: str, progress: Progress) -> tuple:
+    report = result = None
     with open_project(args.project, seed=False) as project:
         try:
             if fmt == "articles":
@@ -71,13 +94,4 @@ def run(args: argparse.Namespace) -> int:
                                             offsets=args.offsets)
         finally:
             progress.finish()  # Ctrl+C or an error: their message starts on a fresh line
-    if fmt == "articles":
-        print(f"documents added: {len(report.added)}")
-        print(f"documents skipped (already present): {len(report.skipped)}")
-        print(f"paragraphs repaired: {report.repaired}")
-        return 0
-    if not args.format:
-        print(f"format: {fmt} (detected)")
-    for line in result.lines():
-        print(line)
-    return 0
+    return report, result

@@ -42,8 +42,13 @@ def test_bad_folder_exit_2_one_line_nothing_imported(tmp_path, capsys):
     assert main(["import", str(folder), "--project", str(db)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and f"{folder / 'bad.txt'}:3:" in err[0] and "invalid UTF-8" in err[0]
+    assert not db.exists()  # no empty project left behind by the failed import
+    assert main(["import", str(SEEDS), "--project", str(db)]) == 0
+    assert main(["import", str(folder), "--project", str(db)]) == 2
+    assert db.exists()  # an existing project is kept (and unchanged)
+    capsys.readouterr()
     assert main(["stats", "--project", str(db)]) == 0
-    assert "documents: 0" in capsys.readouterr().out
+    assert "documents: 1" in capsys.readouterr().out  # the seed only: ok.txt was not added
 
 
 def test_missing_path(tmp_path, capsys):
