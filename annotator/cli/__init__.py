@@ -8,6 +8,7 @@ its parser and sets ``func(args) -> int``. Bad input exits with code 2 and one l
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -54,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except sqlite3.OperationalError as exc:  # e.g. busy past the timeout: one line, no trace
         print(f"annotator: {explain(exc)}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `annotator stats | head`: the reader left; stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout
+        return 141
 
 
 def add_project_arg(parser: argparse.ArgumentParser) -> None:

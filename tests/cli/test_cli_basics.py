@@ -98,3 +98,14 @@ def test_reading_commands_do_not_create_a_missing_project(tmp_path, capsys, comm
     assert main(argv) == 2
     assert "no such project" in capsys.readouterr().err
     assert not missing.exists()
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path):
+    db = str(tmp_path / "p.db")
+    assert run("import", str(SEEDS), "--project", db).returncode == 0
+    code = (f"import subprocess, sys; p = subprocess.Popen([sys.executable, '-m', 'annotator', "
+            f"'stats', '--project', {db!r}], stdout=subprocess.PIPE, stderr=subprocess.PIPE); "
+            "p.stdout.close(); err = p.stderr.read().decode(); p.wait(); print(repr(err))")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                       timeout=120)
+    assert "Traceback" not in r.stdout and "BrokenPipe" not in r.stdout, r.stdout

@@ -65,6 +65,7 @@ def test_review_menu_merge_measure_adjudicate(qtbot, window: MainWindow, seeds,
     _alice, bob, doc = seeds
     names = [a.objectName() for a in window.review_menu.actions()]
     assert {"review_merge", "review_dashboard", "review_adjudicate"} <= set(names)
+    assert "review_merge" in [a.objectName() for a in window.file_menu.actions()]  # File too
 
     # Review → Merge… with the file dialog answered
     monkeypatch.setattr(QFileDialog, "getOpenFileNames",

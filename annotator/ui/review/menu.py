@@ -46,6 +46,9 @@ class ReviewMenu:
         for a in (self.merge, self.dashboard, self.adjudicate):
             window.addAction(a)
         menu.addAction(self.merge)
+        # merging brings data into the project, so File lists it too (same action)
+        window.file_menu.insertAction(window.actions.quit, self.merge)
+        window.file_menu.insertSeparator(window.actions.quit)
         menu.addSeparator()
         menu.addAction(self.dashboard)
         menu.addAction(self.adjudicate)
