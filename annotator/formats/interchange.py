@@ -254,7 +254,7 @@ def import_parsed(project: Project, path: str | Path, parsed: Iterable[ParsedLay
     items = list(parsed)
     with project.transaction():
         writer = LayerWriter(project, path, add_labels=add_labels, rename_to=annotator,
-                             keep_status=True)
+                             keep_status=True, adopt_ids=True)
         for i, item in enumerate(items):
             if progress and progress(i, len(items)) is False:
                 raise Cancelled("import cancelled; nothing was imported")

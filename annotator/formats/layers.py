@@ -21,6 +21,10 @@ Rules (stated in the README):
   ``rename_to`` imports every layer under one annotator name (refused if two layers of a
   document would merge).
 * Span and frame ids must be new to the project (or belong to the layer being replaced).
+* Formats that carry no ids of ours (all but canonical JSONL) ``adopt_ids``: an incoming
+  span or frame equal to one the layer already holds keeps that item (its id, origin and
+  times), so importing one's own export again changes nothing, and adjudication
+  provenance, which names item ids, stays valid.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..domain.errors import ConflictError, InputError, NotFoundError
-from ..domain.model import AnnotatedDocument, Document
+from ..domain.model import AnnotatedDocument, Document, Frame, Span
 from ..domain.provenance import Provenance
 from ..domain.schema import Schema
 from ..domain.text import MAX_DOCUMENT_CHARS
@@ -70,8 +74,10 @@ class LayerWriter:
     """Feeds documents and layers into ``project``; call inside ``project.transaction()``."""
 
     def __init__(self, project: Project, path: str | Path, *, add_labels: bool = False,
-                 rename_to: str | None = None, keep_status: bool = False) -> None:
+                 rename_to: str | None = None, keep_status: bool = False,
+                 adopt_ids: bool = False) -> None:
         self.project = project
+        self.adopt_ids = adopt_ids
         self.keep_status = keep_status  # formats without a status keep the project's
         self.path = str(path)
         self.add_labels = add_labels
@@ -214,6 +220,8 @@ class LayerWriter:
             layer = _relabel(layer, self.project.document(doc_id), annotator)
         if self.keep_status:
             layer.status = self.project.status(doc_id, annotator)
+        if self.adopt_ids:
+            layer = adopt_existing_items(layer, self.project.layer(doc_id, annotator))
         try:
             written = self.project.replace_layer(layer)
         except sqlite3.IntegrityError as exc:
@@ -265,3 +273,46 @@ def _relabel(layer: AnnotatedDocument, doc: Document, annotator: str) -> Annotat
         doc, annotator, layer.status,
         [replace(s, document_id=doc.id, annotator=annotator) for s in layer.spans],
         [replace(f, document_id=doc.id, annotator=annotator) for f in layer.frames])
+
+
+def adopt_existing_items(incoming: AnnotatedDocument,
+                         current: AnnotatedDocument) -> AnnotatedDocument:
+    """``incoming`` with each span and frame that equals one of ``current`` replaced by
+    that item (same label, fragments, attributes and note; for frames the same type,
+    members and attributes). Equal items pair off in order, one to one."""
+    def span_key(s: Span) -> tuple:
+        return (s.label, s.fragments, dumps(s.attributes), s.note)
+
+    pool: dict[tuple, list[Span]] = {}
+    for s in current.spans:
+        pool.setdefault(span_key(s), []).append(s)
+    ids: dict[str, str] = {}
+    spans: list[Span] = []
+    for s in incoming.spans:
+        same = pool.get(span_key(s))
+        kept = same.pop(0) if same else s
+        ids[s.id] = kept.id
+        spans.append(kept)
+
+    def frame_key(f: Frame) -> tuple:
+        return (f.type, f.cue, tuple(sorted(f.sources)), tuple(sorted(f.contents)),
+                dumps(f.attributes))
+
+    mapped = [replace(f, cue=ids.get(f.cue, f.cue) if f.cue else None,
+                      sources=tuple(ids.get(x, x) for x in f.sources),
+                      contents=tuple(ids.get(x, x) for x in f.contents)) for f in incoming.frames]
+    fpool: dict[tuple, list[Frame]] = {}
+    for f in current.frames:
+        fpool.setdefault(frame_key(f), []).append(f)
+    fids: dict[str, str] = {}
+    frames: list[Frame] = []
+    for f in mapped:
+        same = fpool.get(frame_key(f))
+        kept = same.pop(0) if same else f
+        fids[f.id] = kept.id
+        frames.append(kept if kept is f else replace(kept, sources=f.sources,
+                                                      contents=f.contents))
+    frames = [replace(f, parent_id=fids.get(f.parent_id, f.parent_id)) if f.parent_id else f
+              for f in frames]
+    return AnnotatedDocument(incoming.document, incoming.annotator, incoming.status, spans,
+                             frames)

@@ -319,3 +319,26 @@ def test_detection(source, tmp_path) -> None:
     docs.write_text('{"text": "Just a document."}\n', encoding="utf-8")
     assert detect(docs) == "articles"
     assert detect(tmp_path / "b" / "doc-1.txt") == "brat"
+
+
+@pytest.mark.parametrize("fmt", ["brat", "labelstudio"])
+def test_importing_ones_own_export_again_changes_nothing(source, tmp_path, fmt) -> None:
+    """Ids, origins and times are kept for items that come back unchanged, so adjudication
+    provenance (which names item ids) survives a round trip through another tool."""
+    out = tmp_path / ("out" if fmt == "brat" else "out.json")
+    export(source, fmt, out)
+    before = dump_db(source)
+    report = import_annotations(source, fmt, [out])
+    assert report.layers_written == 0 and report.layers_unchanged >= 2
+    assert dump_db(source) == before
+
+
+def test_reimport_keeps_ids_of_unchanged_items_when_others_changed(source, tmp_path) -> None:
+    out = tmp_path / "out.jsonl"
+    export(source, "doccano", out)  # drops attributes and notes: those spans come back new
+    alice = source.layer("doc-1", "alice")
+    import_annotations(source, "doccano", [out])
+    kept = {s.id for s in source.spans("doc-1", "alice")}
+    plain = {s.id for s in alice.spans
+             if not s.attributes and not s.note and len(s.fragments) == 1}
+    assert plain and plain <= kept
