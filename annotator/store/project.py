@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from ..domain.errors import ConflictError, NotFoundError
 from ..domain.model import (
     STATUS_TODO,
@@ -36,7 +34,7 @@ from ..domain.provenance import GoldChange, Provenance
 from ..domain.schema import Schema, load_schema, parse_schema
 from ..paths import default_schema_path
 from . import bulk, gold, rows
-from .db import ProjectDatabase, open_database, schema_version
+from .db import ProjectDatabase, migrate, open_database, schema_version
 
 
 @dataclass
@@ -66,7 +64,7 @@ class DeletedSpan:
 
 
 class Project:
-    def __init__(self, db: Database, path: str | Path | None = None) -> None:
+    def __init__(self, db: ProjectDatabase, path: str | Path | None = None) -> None:
         self.db = db
         self.path = Path(path) if path else None
         self._schema: Schema | None = None
@@ -78,11 +76,9 @@ class Project:
 
     @classmethod
     def memory(cls) -> Project:
-        db = ProjectDatabase(memory=True)
+        db = ProjectDatabase.memory()
         db.execute("PRAGMA foreign_keys = ON")
-        from .db import migrations
-
-        migrations.apply(db)
+        migrate(db)
         return cls(db)
 
     def close(self) -> None:

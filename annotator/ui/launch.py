@@ -4,8 +4,9 @@ Opens ``--project`` or the default project (seeded with the sample articles on f
 run), takes the annotator's name from ``--annotator`` or the settings, asking once (and
 remembering the answer) when there is none, and shows the main window.
 
-Start-up time matters (benchmarks/bench_ui_start.py): modules are imported when needed,
-and sqlite-utils is imported without numpy (see :func:`import_store_without_numpy`).
+Start-up time matters (benchmarks/bench_ui_start.py): modules are imported when needed;
+opening an up-to-date project does not import sqlite-utils (see
+:mod:`annotator.store.db`).
 """
 
 from __future__ import annotations
@@ -32,24 +33,6 @@ def build_parser() -> argparse.ArgumentParser:
                         help="annotate as NAME this time (default: the name you gave "
                              "on first start)")
     return parser
-
-
-def import_store_without_numpy() -> None:
-    """Import sqlite-utils with numpy hidden from it.
-
-    sqlite-utils imports numpy (and pandas, if present) at import time only to map numpy
-    scalar types in ``table.insert``; the app stores plain Python values through
-    ``Project`` and never needs that. Hiding numpy saves about a third of the start time.
-    numpy stays importable afterwards (the agreement code imports it normally). Does
-    nothing when sqlite-utils or numpy is already loaded.
-    """
-    if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
-        return
-    sys.modules["numpy"] = None  # type: ignore[assignment]  # `import numpy` -> ImportError
-    try:
-        import sqlite_utils.db  # noqa: F401
-    finally:
-        del sys.modules["numpy"]
 
 
 def application(argv: Sequence[str] = ()) -> QApplication:
@@ -107,6 +90,8 @@ def open_window(project_path: str | None, annotator: str | None,
         project.close()
         if lease is not None:
             lease.release()
+        from .dialogs import show_error
+
         show_error(None, "Cannot start", str(exc))
         return None
     window = MainWindow(session, settings)
@@ -116,7 +101,6 @@ def open_window(project_path: str | None, annotator: str | None,
 
 def run_gui(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
-    import_store_without_numpy()
     import shiboken6
 
     app = application()
