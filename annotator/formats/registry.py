@@ -111,6 +111,17 @@ def _first_json_line(path: Path) -> object | None:
     return None
 
 
+def _starts_with_list(path: Path) -> bool:
+    """The file's first non-blank character opens a JSON list (Label Studio's shape,
+    whatever the file is named)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return head.startswith(b"[")
+
+
 def detect(path: str | Path) -> str | None:
     """The format of ``path`` when the content says so unambiguously, else None.
     ``"articles"`` means plain articles (.txt, folders of them, JSONL of documents)."""
@@ -124,7 +135,7 @@ def detect(path: str | Path) -> str | None:
         return "brat"
     if suffix == ".txt":
         return "articles"
-    if suffix == ".json":
+    if suffix == ".json" or _starts_with_list(p):
         try:
             whole = p.read_text(encoding="utf-8-sig", errors="replace")
         except OSError:

@@ -98,6 +98,8 @@ def keyboard_rows(frame_key: str = "A") -> list[tuple[str, str]]:
         ("Ctrl+Z", "undo"),
         ("Ctrl+Shift+Z, Ctrl+Y", "redo"),
         ("Ctrl+O / Ctrl+N / Ctrl+I", "open a project / new project / import articles"),
+        ("Ctrl+E", "export annotations"),
+        ("Ctrl+Shift+A / Ctrl+Shift+J", "agreement dashboard / adjudicate"),
         ("F1", "this table"),
     ]
 

@@ -342,3 +342,9 @@ def test_reimport_keeps_ids_of_unchanged_items_when_others_changed(source, tmp_p
     plain = {s.id for s in alice.spans
              if not s.attributes and not s.note and len(s.fragments) == 1}
     assert plain and plain <= kept
+
+
+def test_labelstudio_detected_whatever_the_file_is_called(source, tmp_path) -> None:
+    out = tmp_path / "tasks.jsonl"
+    export(source, "labelstudio", out)
+    assert detect(out) == "labelstudio"
