@@ -166,6 +166,7 @@ def test_selection_changed_signal(view, qtbot):
     view.set_document(doc_of("one two three"), [], COLOURS)
     with qtbot.waitSignal(view.selection_changed, timeout=1000):
         view.set_selection(4, 7)
+    assert view.selection_fragments() == [(4, 7)]
 
 
 # ---- plain text only -----------------------------------------------------------------
