@@ -25,7 +25,10 @@ Decisions (``Decision.kind``):
 
 Gold spans for a gold frame's roles: the gold span already decided from that annotator
 span (through provenance) is reused, else a gold span with the same label and fragments,
-else a copy is made (with its own provenance: the span's unit, that span used). Every gold
+else a copy is made (with its own provenance: the span's unit, that span used). A role
+span whose unit was already decided without a gold span (rejected) is not copied: the
+frame decision is refused, naming that unit, so a rejection is never silently undone.
+Every gold
 item has origin ``adjudicated``. A unit whose items some earlier decision considered is
 *decided*; deciding it again is refused (undo the earlier decision first).
 """
@@ -321,12 +324,23 @@ def _role_span_from(ctx: _Ctx, span: Span) -> Span:
         if found.id not in ctx.reused and found not in ctx.spans:
             ctx.reused.append(found.id)
         return found
+    _refuse_decided(ctx, [span])
     gold = ctx.gold_span(span.label, span.fragments, span.attributes, span.note)
     ctx.spans.append(gold)
     unit = ctx.units.unit_of.get(span.id)
     items = [i for _, i in unit.items] if unit is not None else [span]
     ctx.record(gold.id, KIND_SPAN, [span.id], items)
     return gold
+
+
+def _refuse_decided(ctx: _Ctx, spans: Sequence[Span]) -> None:
+    """A role span may not enter gold behind a standing decision that kept it out."""
+    for s in spans:
+        unit = ctx.units.unit_of.get(s.id)
+        if unit is not None and ctx.gold.is_decided(unit):
+            raise ConflictError(
+                f"the {s.label} “{s.text[:40]}” was rejected (unit {unit.key}); undo that "
+                "decision first, or edit the frame without it")
 
 
 def _combine_role(ctx: _Ctx, frames: Sequence[Frame], role: str) -> list[Span]:
@@ -360,6 +374,7 @@ def _combine_role(ctx: _Ctx, frames: Sequence[Frame], role: str) -> list[Span]:
                 ctx.reused.append(found.id)
             out.append(found)
             continue
+        _refuse_decided(ctx, members)
         gold = ctx.gold_span(label, frs, _agreed([s.attributes for s in members]))
         ctx.spans.append(gold)
         ctx.record(gold.id, KIND_SPAN, [s.id for s in members], members)

@@ -204,3 +204,13 @@ def test_frame_edit_union_intersection(units) -> None:
     assert texts[i.frames[0].contents[0]] == "the talks failed"
     assert texts[i.frames[0].sources[0]] == "Officials"
     assert len(i.provenance) == 4  # frame + three new role spans
+
+
+@pytest.mark.parametrize("kind", ["accept", "union"])
+def test_frame_decision_does_not_overrule_a_rejected_role_span(units, kind) -> None:
+    cue_unit = unit_at(units, "said")
+    rejected = decide(units, cue_unit, Decision("reject"), GoldState(), "lead")
+    state = GoldState([], [], list(rejected.provenance))
+    frame_unit = units.frame_units()[0]
+    with pytest.raises(ConflictError, match=f"was rejected \\(unit {cue_unit.key}\\)"):
+        decide(units, frame_unit, Decision(kind, annotator="alice"), state, "lead")
