@@ -302,13 +302,15 @@ def _alpha_nominal_grouped(counts: np.ndarray) -> float:
     return 1.0 - (n - 1.0) * (n - agree) / expected
 
 
-def nominal_summary(counts: np.ndarray, coders: int) -> dict[str, float | int]:
+def nominal_summary(counts: np.ndarray, coders: int,
+                    multiplicity: np.ndarray | None = None) -> dict[str, float | int]:
     """Nominal alpha, observed agreement (pairable units) and Fleiss' kappa (units coded by
     all ``coders``) from one values x units count table, with their unit counts. One pass:
     everything depends on each unit's number of values m_u, sum_c n_uc^2, and the value
-    totals per m."""
+    totals per m. ``multiplicity`` (integers, one per column) counts each column as that
+    many units (the totals stay exact integers, so the figures are the same)."""
     v_count, units = counts.shape
-    if units == 0:
+    if units == 0 or (multiplicity is not None and not multiplicity.any()):
         return {"alpha": math.nan, "observed_agreement": math.nan, "fleiss_kappa": math.nan,
                 "units": 0, "complete_units": 0}
     m_u = counts.sum(axis=0, dtype=np.int32)
@@ -317,10 +319,18 @@ def nominal_summary(counts: np.ndarray, coders: int) -> dict[str, float | int]:
         r32 = row.astype(np.int32)
         sq += r32 * r32
     width = max(int(m_u.max()) + 1, coders + 1)
-    n_m = np.bincount(m_u, minlength=width).astype(float)  # units per m
-    diff_m = np.bincount(m_u, weights=sq - m_u, minlength=width)  # sum (sq - m) per m
-    sq_m = np.bincount(m_u, weights=sq, minlength=width)
-    totals = np.stack([np.bincount(m_u, weights=row, minlength=width) for row in counts])
+    if multiplicity is None:
+        n_m = np.bincount(m_u, minlength=width).astype(float)  # units per m
+        diff_m = np.bincount(m_u, weights=sq - m_u, minlength=width)  # sum (sq - m) per m
+        sq_m = np.bincount(m_u, weights=sq, minlength=width)
+        totals = np.stack([np.bincount(m_u, weights=row, minlength=width) for row in counts])
+    else:
+        w = multiplicity.astype(np.int64)
+        n_m = np.bincount(m_u, weights=w, minlength=width)
+        diff_m = np.bincount(m_u, weights=(sq - m_u) * w, minlength=width)
+        sq_m = np.bincount(m_u, weights=sq * w, minlength=width)
+        totals = np.stack([np.bincount(m_u, weights=row * w, minlength=width)
+                           for row in counts])
     ms = np.arange(width, dtype=float)
     # alpha (nominal) over pairable units
     n_c = totals[:, 2:].sum(axis=1)

@@ -29,9 +29,11 @@ import numpy as np
 
 from .coefficients import MISSING, cohen_kappa_pair, nominal_summary, value_counts
 from .corpus import Corpus
+from .patterns import pattern_cohen, pattern_summary, unit_patterns
 from .table import FragmentTable, TokenTable, doc_mask, expand
 
 O_LABEL = "O"
+_PER_DOC_CELLS = 1 << 24  # documents x patterns counted at once by per_document_alpha
 
 
 @dataclass
@@ -84,13 +86,14 @@ def token_grid(corpus: Corpus, annotators: Sequence[str] | None = None,
             lo, hi = toks.token_range(fr.start + off, fr.end + off)
             row, tok = expand(lo, hi)
             if tok.size:
-                # innermost first: shortest span, then label order, then earliest start
-                score = (fr.span_length * (len(labels) + 1) + fr.label) * width + fr.span_start
-                order = np.lexsort((score[row], tok))
-                tok_sorted = tok[order]
-                first = np.ones(tok_sorted.size, dtype=bool)
-                first[1:] = tok_sorted[1:] != tok_sorted[:-1]
-                codes[a, tok_sorted[first]] = fr.label[row[order[first]]] + 1
+                # innermost first: shortest span, then label order, then earliest start;
+                # the smallest score of each token decodes to its label
+                ranks = len(labels) + 1
+                score = (fr.span_length * ranks + fr.label) * width + fr.span_start
+                best = np.full(total, np.iinfo(np.int64).max, dtype=np.int64)
+                np.minimum.at(best, tok, score[row])
+                hit = np.flatnonzero(best != np.iinfo(np.int64).max)
+                codes[a, hit] = (best[hit] // width) % ranks + 1
                 binary[a, fr.label[row], tok] = 1
         missing = ~doc_mask(corpus, (name,))
         if missing.any():
@@ -106,7 +109,12 @@ def _num(x: float) -> float | None:
 
 
 def _figures(codes: np.ndarray, n_values: int, names: Sequence[str]) -> dict:
-    summary = nominal_summary(value_counts(codes, n_values), len(names))
+    pat = unit_patterns(codes, n_values)
+    hist = pat.histogram() if pat is not None else None
+    if pat is not None and hist is not None:
+        summary = pattern_summary(pat, hist, len(names))
+    else:
+        summary = nominal_summary(value_counts(codes, n_values), len(names))
     out = {
         "alpha": _num(summary["alpha"]),
         "fleiss_kappa": _num(summary["fleiss_kappa"]) if len(names) > 1 else None,
@@ -117,7 +125,10 @@ def _figures(codes: np.ndarray, n_values: int, names: Sequence[str]) -> dict:
     }
     for i in range(len(names)):
         for j in range(i + 1, len(names)):
-            kappa, units = cohen_kappa_pair(codes[i], codes[j], n_values)
+            if pat is not None and hist is not None:
+                kappa, units = pattern_cohen(pat, hist, i, j)
+            else:
+                kappa, units = cohen_kappa_pair(codes[i], codes[j], n_values)
             out["pairs"][f"{names[i]}|{names[j]}"] = {
                 "annotators": [names[i], names[j]], "cohen_kappa": _num(kappa),
                 "units": units}
@@ -144,14 +155,28 @@ def per_document_alpha(grid: TokenGrid, annotators: Sequence[str] | None = None
     n_docs = len(grid.doc_ids)
     if codes.shape[1] == 0:
         return [None] * n_docs
-    counts = value_counts(codes, len(grid.labels) + 1).astype(np.float64)
-    m_u = counts.sum(axis=0)
-    pairable = m_u >= 2
-    doc_of = np.repeat(np.arange(n_docs), np.diff(grid.doc_bounds))[pairable]
-    counts, m_u = counts[:, pairable], m_u[pairable]
-    agree = np.bincount(doc_of, weights=((counts * counts).sum(axis=0) - m_u) / (m_u - 1.0),
-                        minlength=n_docs)
-    n_c = np.stack([np.bincount(doc_of, weights=c, minlength=n_docs) for c in counts])
+    doc_of = np.repeat(np.arange(n_docs), np.diff(grid.doc_bounds))
+    # per (document, pattern) counts give the same sums when every unit's share of the
+    # agreement, (sum_c n_uc^2 - m_u) / (m_u - 1), is an integer: m_u <= 3 coders
+    pat = unit_patterns(codes, len(grid.labels) + 1) if codes.shape[0] <= 3 else None
+    if pat is not None and n_docs * pat.size <= _PER_DOC_CELLS:
+        per_doc = np.bincount(doc_of * pat.size + pat.ids, minlength=n_docs * pat.size)
+        counts = pat.counts.astype(np.float64)
+        m_p = counts.sum(axis=0)
+        pairable = m_p >= 2
+        counts, m_p = counts[:, pairable], m_p[pairable]
+        hist = per_doc.reshape(n_docs, pat.size)[:, pairable].astype(np.float64)
+        agree = hist @ (((counts * counts).sum(axis=0) - m_p) / (m_p - 1.0))
+        n_c = counts @ hist.T
+    else:
+        counts = value_counts(codes, len(grid.labels) + 1).astype(np.float64)
+        m_u = counts.sum(axis=0)
+        pairable = m_u >= 2
+        doc_of = doc_of[pairable]
+        counts, m_u = counts[:, pairable], m_u[pairable]
+        agree = np.bincount(doc_of, weights=((counts * counts).sum(axis=0) - m_u)
+                            / (m_u - 1.0), minlength=n_docs)
+        n_c = np.stack([np.bincount(doc_of, weights=c, minlength=n_docs) for c in counts])
     n = n_c.sum(axis=0)
     expected = n * n - (n_c * n_c).sum(axis=0)
     out: list[float | None] = []

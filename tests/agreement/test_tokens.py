@@ -188,3 +188,28 @@ def test_token_offsets_equal_the_regular_expression_tokenizer() -> None:
     for text in texts:
         start, end = token_offsets(text)
         assert list(zip(start.tolist(), end.tolist(), strict=True)) == tokenize(text), text
+
+
+@pytest.mark.parametrize("coders", [2, 3, 4])
+def test_pattern_sums_equal_the_per_unit_sums(coders: int, monkeypatch) -> None:
+    """Token figures and per-document alpha are the same bit for bit whether computed
+    over unit patterns or unit by unit (random codes with missing data)."""
+    import numpy as np
+
+    from annotator.agreement import patterns, tokens
+    from annotator.agreement.tokens import TokenGrid
+
+    rng = np.random.default_rng(coders)
+    n_tok, labels = 5000, ("A", "B", "C")
+    codes = rng.integers(-1, len(labels) + 1, size=(coders, n_tok)).astype(np.int8)
+    codes[:, 4000:] = np.where(rng.random((coders, 1000)) < 0.8, 0, codes[:, 4000:])
+    binary = rng.integers(-1, 2, size=(coders, len(labels), n_tok)).astype(np.int8)
+    bounds = np.concatenate(([0], np.sort(rng.choice(np.arange(1, n_tok), 29,
+                                                     replace=False)), [n_tok]))
+    names = tuple(f"c{i}" for i in range(coders))
+    grid = TokenGrid(labels, names, [f"d{i}" for i in range(30)], bounds, codes, binary)
+    fast = (token_agreement(grid), per_document_alpha(grid))
+    monkeypatch.setattr(patterns, "MAX_PATTERNS", 0)
+    monkeypatch.setattr(tokens, "_PER_DOC_CELLS", 0)
+    slow = (token_agreement(grid), per_document_alpha(grid))
+    assert fast == slow
