@@ -72,8 +72,12 @@ def annotate(project_path: str, seed: int) -> None:
             act = {"op": "add_span", "doc": doc, "label": span.label, "start": span.start,
                    "end": span.end, "span_id": span.id}
             action = C.TagSpan(session, span)
-        elif op == "relabel":
-            span = spans[rng.choice(sorted(spans))]
+        elif op == "relabel":  # a frame's member keeps its role's label (the app refuses)
+            framed = {sid for f in frames.values() for sid in f.span_ids()}
+            free = sorted(k for k in spans if k not in framed)
+            if not free:
+                continue
+            span = spans[rng.choice(free)]
             act = {"op": op, "span_id": span.id, "label": rng.choice(LABELS)}
             action = C.EditSpan(session, span, "relabel", label=act["label"])
         elif op == "delete_span":
