@@ -11,7 +11,6 @@ import os
 import sys
 from pathlib import Path
 
-from .formats.articles import import_paths
 from .paths import seeds_dir
 from .store.project import Project
 
@@ -44,6 +43,8 @@ def open_project(path: str | Path | None = None, *, seed: bool = True,
     is_new = not target.exists()
     project = Project.open(target)
     if seed and (is_new or project.get_meta("seeded") is None):
+        from .formats.articles import import_paths  # only to seed (app start-up time)
+
         with project.transaction():
             import_paths(project, [seeds_dir()])
             project.set_meta("seeded", "1")

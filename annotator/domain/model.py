@@ -8,7 +8,6 @@ several for a discontinuous one; ``start``/``end`` are the hull of the fragments
 from __future__ import annotations
 
 import hashlib
-import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +35,8 @@ def now_iso() -> str:
 
 
 def new_id() -> str:
+    import uuid  # here, not at the top: uuid imports platform (app start-up time)
+
     return uuid.uuid4().hex
 
 

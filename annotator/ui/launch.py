@@ -100,7 +100,10 @@ def open_window(project_path: str | None, annotator: str | None,
 
 
 def run_gui(argv: Sequence[str]) -> int:
-    args = build_parser().parse_args(list(argv))
+    # no arguments (the usual start): nothing to parse, and argparse's help texts cost
+    # a few ms of gettext look-ups to build
+    args = (build_parser().parse_args(list(argv)) if argv
+            else argparse.Namespace(project=None, annotator=None))
     import shiboken6
 
     app = application()
