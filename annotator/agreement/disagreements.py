@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from ..domain.model import Document, Frame, Offsets, Span
 from .corpus import Corpus
 from .frames import ROLES, FrameAlignment, align_frames, stance_of
-from .spans import Matching, match_layers
+from .spans import Matching, SpanKeys, match_layers, span_keys
 
 BOUNDARY = "boundary"
 LABEL = "label"
@@ -225,17 +225,23 @@ def _frame_hull(extents: dict[str, tuple[Offsets, ...]]) -> Offsets | None:
     return min(e[0][0] for e in present), max(e[-1][1] for e in present)
 
 
-def compare_spans(ref_spans: Sequence[Span], cmp_spans: Sequence[Span]
+def compare_spans(ref_spans: Sequence[Span], cmp_spans: Sequence[Span],
+                  prepared: tuple[SpanKeys, SpanKeys] | None = None
                   ) -> tuple[Matching, Matching]:
     """Steps 1-4 for spans: (same-label matching, label-blind matching of the leftovers)."""
-    return match_layers(ref_spans, cmp_spans)
+    return match_layers(ref_spans, cmp_spans, prepared)
 
 
 def compare_pair(corpus: Corpus, doc: Document, reference: str, compared: str,
                  frames: bool = True, cache: dict | None = None) -> PairComparison:
     """Align two annotators' layers on one document (spans, and frames unless told not).
-    ``cache`` (a dict kept for one document) saves recomputing frame extents."""
-    same, blind = compare_spans(corpus.spans(doc.id, reference), corpus.spans(doc.id, compared))
+    ``cache`` (a dict kept for one document) saves recomputing span keys and frame
+    extents."""
+    ref, cmp = corpus.spans(doc.id, reference), corpus.spans(doc.id, compared)
+    prepared = None
+    if cache is not None:
+        prepared = (_keys_of(cache, reference, ref), _keys_of(cache, compared, cmp))
+    same, blind = compare_spans(ref, cmp, prepared)
     out = PairComparison(doc, reference, compared, same, blind)
     if frames:
         fa, fb = corpus.frames(doc.id, reference), corpus.frames(doc.id, compared)
@@ -243,6 +249,14 @@ def compare_pair(corpus: Corpus, doc: Document, reference: str, compared: str,
         out.cmp_spans = _span_map(corpus, doc.id, compared, cache)
         out.frames = align_frames(fa, out.ref_spans, fb, out.cmp_spans, cache)
     return out
+
+
+def _keys_of(cache: dict, annotator: str, spans: Sequence[Span]) -> SpanKeys:
+    key = ("keys", annotator)
+    got = cache.get(key)
+    if got is None:
+        got = cache[key] = span_keys(spans)
+    return got
 
 
 def _span_map(corpus: Corpus, doc_id: str, annotator: str, cache: dict | None

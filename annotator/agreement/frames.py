@@ -145,20 +145,14 @@ class _Window:
         return {j for _s, e, j in window if e > lo}
 
 
-def align_frames(frames_a: Sequence[Frame], spans_a: Mapping[str, Span],
-                 frames_b: Sequence[Frame], spans_b: Mapping[str, Span],
-                 cache: dict[str, Extents] | None = None) -> FrameAlignment:
-    """Align two layers' frames on one document (see module docstring). ``spans_*`` map
-    span id -> span for each layer; ``cache`` (frame id -> extents) may carry extents
-    already computed for these frames and spans."""
-    out = FrameAlignment()
-    ext = out.extents
-    for f in frames_a:
-        ext[f.id] = cache[f.id] if cache and f.id in cache else frame_extents(f, spans_a)
-    for f in frames_b:
-        ext[f.id] = cache[f.id] if cache and f.id in cache else frame_extents(f, spans_b)
-    if cache is not None:
-        cache.update(ext)
+_DIRECT = 4096  # up to this many frame pairs, test every pair (cheaper than windows)
+Overlap = tuple[int, int, int, str, str, int, int]  # cue, content, position, ids, indexes
+
+
+def _overlaps_windowed(frames_a: Sequence[Frame], frames_b: Sequence[Frame],
+                       ext: dict[str, Extents]) -> list[Overlap]:
+    """(cue overlap, content overlap, position of a, id a, id b, i, j) of every pair with
+    an overlapping cue or content, by i then j; frames of b are looked up in windows."""
     cue_b = [ext[f.id][ROLE_CUE] for f in frames_b]
     con_b = [ext[f.id][ROLE_CONTENT] for f in frames_b]
     cue_win = _Window(cue_b)
@@ -176,6 +170,63 @@ def align_frames(frames_a: Sequence[Frame], spans_a: Mapping[str, Span],
             con = _ov(con_a, con_b[j])
             if cue or con:
                 overlaps.append((cue, con, pos, fa.id, frames_b[j].id, i, j))
+    return overlaps
+
+
+def _overlaps_direct(frames_a: Sequence[Frame], frames_b: Sequence[Frame],
+                     ext: dict[str, Extents]) -> list[Overlap]:
+    """What :func:`_overlaps_windowed` gives, testing every pair's hulls (few frames)."""
+    side_b = []
+    for j, f in enumerate(frames_b):
+        x = ext[f.id]
+        cue, con = x[ROLE_CUE], x[ROLE_CONTENT]
+        if cue or con:
+            side_b.append((j, f.id, cue, cue[0][0] if cue else 0, cue[-1][1] if cue else 0,
+                           con, con[0][0] if con else 0, con[-1][1] if con else 0))
+    overlaps = []
+    for i, fa in enumerate(frames_a):
+        x = ext[fa.id]
+        cue_a, con_a = x[ROLE_CUE], x[ROLE_CONTENT]
+        if not (cue_a or con_a):
+            continue
+        pos = (cue_a or con_a)[0][0]
+        a_lo, a_hi = (cue_a[0][0], cue_a[-1][1]) if cue_a else (0, 0)
+        n_lo, n_hi = (con_a[0][0], con_a[-1][1]) if con_a else (0, 0)
+        for j, fid, cue_b, b_lo, b_hi, con_b, m_lo, m_hi in side_b:
+            cue = con = 0
+            if cue_a and cue_b and a_lo < b_hi and b_lo < a_hi:
+                if len(cue_a) == 1 and len(cue_b) == 1:
+                    cue = (a_hi if a_hi < b_hi else b_hi) - (a_lo if a_lo > b_lo else b_lo)
+                else:
+                    cue = fragments_overlap(cue_a, cue_b)
+            if con_a and con_b and n_lo < m_hi and m_lo < n_hi:
+                if len(con_a) == 1 and len(con_b) == 1:
+                    con = (n_hi if n_hi < m_hi else m_hi) - (n_lo if n_lo > m_lo else m_lo)
+                else:
+                    con = fragments_overlap(con_a, con_b)
+            if cue or con:
+                overlaps.append((cue, con, pos, fa.id, fid, i, j))
+    return overlaps
+
+
+def align_frames(frames_a: Sequence[Frame], spans_a: Mapping[str, Span],
+                 frames_b: Sequence[Frame], spans_b: Mapping[str, Span],
+                 cache: dict[str, Extents] | None = None) -> FrameAlignment:
+    """Align two layers' frames on one document (see module docstring). ``spans_*`` map
+    span id -> span for each layer; ``cache`` (frame id -> extents) may carry extents
+    already computed for these frames and spans."""
+    out = FrameAlignment()
+    ext = out.extents
+    for f in frames_a:
+        ext[f.id] = cache[f.id] if cache and f.id in cache else frame_extents(f, spans_a)
+    for f in frames_b:
+        ext[f.id] = cache[f.id] if cache and f.id in cache else frame_extents(f, spans_b)
+    if cache is not None:
+        cache.update(ext)
+    if len(frames_a) * len(frames_b) > _DIRECT:
+        overlaps = _overlaps_windowed(frames_a, frames_b, ext)
+    else:
+        overlaps = _overlaps_direct(frames_a, frames_b, ext)
     taken_a: set[int] = set()
     taken_b: set[int] = set()
     first = sorted((-cue, -con, pos, ia, ib, i, j, cue, con)

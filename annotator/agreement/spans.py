@@ -126,25 +126,52 @@ def _keys(spans: Sequence[Span], same_label: bool) -> list[tuple]:
             for t in spans]
 
 
+class SpanKeys(NamedTuple):
+    """A layer's span keys (labels included), made once for every pairing of the layer."""
+
+    keys: list[tuple]
+    index: dict[tuple, int]  # key -> position (meaningful when unique)
+    unique: bool  # no two spans share a key
+
+
+def span_keys(spans: Sequence[Span]) -> SpanKeys:
+    keys = _keys(spans, True)
+    index = {k: j for j, k in enumerate(keys)}
+    return SpanKeys(keys, index, len(index) == len(keys))
+
+
 def _exact_pairs(a: Sequence[Span], b: Sequence[Span], same_label: bool,
-                 taken_a: set[int], taken_b: set[int]) -> list[SpanMatch]:
+                 taken_a: set[int], taken_b: set[int],
+                 prepared: tuple[SpanKeys, SpanKeys] | None = None) -> list[SpanMatch]:
     """Pairs with identical fragments (and labels, when ``same_label``), 1:1: within a group
     of identical spans the i-th smallest id of a pairs with the i-th smallest id of b —
     what the greedy ranking would choose, found by hashing instead of comparing. Pairs come
-    in the order of ``a``."""
-    keys_a, keys_b = _keys(a, same_label), _keys(b, same_label)
-    first = {k: j for j, k in enumerate(keys_b) if j not in taken_b}
-    if len(first) == len(keys_b) - len(taken_b) and len(set(keys_a)) == len(keys_a):
+    in the order of ``a``. ``prepared``: :func:`span_keys` of ``a`` and ``b`` (only with
+    ``same_label`` and nothing taken yet)."""
+    if prepared is not None and same_label and not taken_a and not taken_b:
+        pa, pb = prepared
+        keys_a, keys_b = pa.keys, pb.keys
+        unique = pa.unique and pb.unique
+        first = pb.index
+    else:
+        keys_a, keys_b = _keys(a, same_label), _keys(b, same_label)
+        first = {k: j for j, k in enumerate(keys_b) if j not in taken_b}
+        unique = len(first) == len(keys_b) - len(taken_b) and len(set(keys_a)) == len(keys_a)
+    if unique:
         # no duplicates on either side (the usual case): one dictionary lookup per span
-        pairs = [(i, first[k]) for i, k in enumerate(keys_a) if k in first
+        get = first.get
+        pairs = [(i, j) for i, k in enumerate(keys_a) if (j := get(k)) is not None
                  and i not in taken_a]
     else:
         pairs = _exact_pairs_with_copies(a, b, keys_a, keys_b, taken_a, taken_b)
     out = []
+    make = SpanMatch._make
     for i, j in pairs:
         taken_a.add(i)
         taken_b.add(j)
-        out.append(SpanMatch(a[i], b[j], a[i].length, True))
+        k = keys_a[i]
+        # one fragment: the key holds (label, start, end); else the span sums its fragments
+        out.append(make((a[i], b[j], k[2] - k[1] if len(k) == 3 else a[i].length, True)))
     return out
 
 
@@ -230,13 +257,16 @@ def _match_overlap(a: Sequence[Span], b: Sequence[Span], same_label: bool) -> Ma
     return _leftovers(Matching(matches), a, b, ta, tb)
 
 
-def match_layers(a: Sequence[Span], b: Sequence[Span]) -> tuple[Matching, Matching]:
+def match_layers(a: Sequence[Span], b: Sequence[Span],
+                 prepared: tuple[SpanKeys, SpanKeys] | None = None
+                 ) -> tuple[Matching, Matching]:
     """Both matchings the disagreement types need, from one pass over overlapping pairs:
     ``same`` = ``match_spans(a, b, "overlap")`` and ``blind`` = ``match_spans(same.only_a,
-    same.only_b, "overlap", same_label=False)``."""
+    same.only_b, "overlap", same_label=False)``. ``prepared``: :func:`span_keys` of ``a``
+    and ``b``, when the caller pairs each layer several times."""
     ta: set[int] = set()
     tb: set[int] = set()
-    exact = _exact_pairs(a, b, True, ta, tb)
+    exact = _exact_pairs(a, b, True, ta, tb, prepared)
     cands = _candidates(a, b, ta, tb)
     same = _leftovers(Matching(exact + _greedy(a, b, cands, ta, tb, True)), a, b, ta, tb)
     blind = _leftovers(Matching(_greedy(a, b, cands, ta, tb, False)), a, b, ta, tb)

@@ -108,3 +108,38 @@ def test_unaligned_frames_are_missed_and_spurious() -> None:
     la2 = layer(d, "a", la.spans, [])
     recs = [x for x in disagreements(Corpus.build([d], [la2, lb])) if x.kind == "frame"]
     assert recs == []
+
+
+def test_direct_and_windowed_alignment_agree(monkeypatch) -> None:
+    """Few frames are aligned by testing every pair, many by windows: same alignment."""
+    import random
+
+    from annotator.agreement import frames as frames_module
+
+    rng = random.Random(7)
+    d = doc("x" * 400)
+
+    def rand_layer(ann: str) -> tuple[list, dict]:
+        spans = []
+        for _ in range(30):
+            a = rng.randrange(380)
+            frs = [(a, a + rng.randint(1, 15))]
+            if rng.random() < 0.2 and frs[0][1] + 5 < 395:
+                b = rng.randrange(frs[0][1] + 1, 395)
+                frs.append((b, min(400, b + rng.randint(1, 5))))
+            spans.append(span(d, ann, rng.choice(["CUE", "SOURCE", "CONTENT"]), *frs))
+        fs = [frame(d, ann, rng.choice(spans + [None]), tuple(rng.sample(spans, 1)),
+                    tuple(rng.sample(spans, rng.randint(0, 2))), rng.choice([None, "FAVOR"]))
+              for _ in range(25)]
+        return fs, {s.id: s for s in spans}
+
+    for _ in range(20):
+        fa, sa = rand_layer("a")
+        fb, sb = rand_layer("b")
+        direct = align_frames(fa, sa, fb, sb)
+        monkeypatch.setattr(frames_module, "_DIRECT", 0)
+        windowed = align_frames(fa, sa, fb, sb)
+        monkeypatch.undo()
+        assert direct.matches == windowed.matches
+        assert direct.only_a == windowed.only_a and direct.only_b == windowed.only_b
+        assert direct.matches  # the layers do overlap
