@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -57,7 +59,13 @@ from ..domain.schema import Schema, parse_schema
 from ..domain.text import check_document_size
 from ..store import rows
 from ..store.project import Project
-from ..store.streaming import bulk_cache, count_documents, iter_export_layers
+from ..store.streaming import (
+    RawLayer,
+    bulk_cache,
+    count_documents,
+    export_snapshot,
+    iter_export_layers,
+)
 from .articles import Cancelled, Progress
 from .layers import AnnotationImportReport, LayerWriter
 
@@ -100,15 +108,20 @@ def write_canonical(project: Project, out: str | Path | IO[str],
     if status is not None and status not in STATUSES:
         raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
     if not isinstance(out, (str, Path)):
-        with project.snapshot():  # one snapshot, even if another process writes
-            return _write(project, out, annotators, gold, status, progress)
+        stream = out
+
+        def write(data: bytes) -> None:
+            stream.write(data.decode("utf-8"))
+
+        with export_snapshot(project) as helper:  # one snapshot, even if another process writes
+            return _write(project, write, annotators, gold, status, progress, helper)
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh, \
-                project.snapshot():  # one snapshot, even if another process writes
-            report = _write(project, fh, annotators, gold, status, progress)
+        with os.fdopen(fd, "wb") as fh, \
+                export_snapshot(project) as helper:  # one snapshot, even if another process writes
+            report = _write(project, fh.write, annotators, gold, status, progress, helper)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -116,9 +129,19 @@ def write_canonical(project: Project, out: str | Path | IO[str],
     return report
 
 
-def _write(project: Project, fh: IO[str], annotators: Iterable[str] | None, gold: bool,
-           status: str | None, progress: Progress | None) -> ExportReport:
+def _write(project: Project, write: Callable[[bytes], Any], annotators: Iterable[str] | None,
+           gold: bool, status: str | None, progress: Progress | None,
+           helper: sqlite3.Connection | None = None) -> ExportReport:
+    """Write the lines as UTF-8 bytes: the layers' span and frame arrays arrive as bytes
+    from SQLite (:mod:`annotator.store.streaming`) and are never decoded here."""
     names = selected_annotators(annotators, gold)
+    with closing(iter_export_layers(project, names, status, helper=helper,
+                                    bare_documents=names is None and status is None)) as layers:
+        return _write_layers(project, write, layers, names, progress)
+
+
+def _write_layers(project: Project, write: Callable[[bytes], Any], layers: Iterator[RawLayer],
+                  names: list[str] | None, progress: Progress | None) -> ExportReport:
     schema_json = dumps(project.schema.raw)
     provenance: dict[str, list[dict[str, Any]]] = {}
     if names is None or GOLD in names:
@@ -128,27 +151,27 @@ def _write(project: Project, fh: IO[str], annotators: Iterable[str] | None, gold
     report = ExportReport()
     enc = encode_basestring
     last_doc: str | None = None
-    head = tail = body = end = ""
-    write = fh.write
-    for raw in iter_export_layers(project, names, status,
-                                  bare_documents=names is None and status is None):
+    head = tail = body = end = b""
+    fmt_frames = f',"format":"{FORMAT_TAG}","frames":'.encode()
+    for raw in layers:
         d = raw.document
         if d["id"] != last_doc:
             if progress and progress(report.documents, total) is False:
                 raise Cancelled("export cancelled; nothing was written")
             last_doc = d["id"]
             report.documents += 1
-            head = f',"author":{enc(d["author"])},"document_id":{enc(d["id"])}'
-            tail = f',"meta":{d["meta"]},"paragraphs":{d["paragraphs"]}'
+            head = f',"author":{enc(d["author"])},"document_id":{enc(d["id"])}'.encode()
+            tail = f',"meta":{d["meta"]},"paragraphs":{d["paragraphs"]}'.encode()
             body = (f',"published":{enc(d["published"])},"schema":{schema_json},'
-                    f'"source":{enc(d["source"])}')
+                    f'"source":{enc(d["source"])},"spans":').encode()
             end = (f',"text":{enc(d["text"])},"text_sha256":{enc(d["text_sha256"])},'
-                   f'"title":{enc(d["title"])}}}\n')
+                   f'"title":{enc(d["title"])}}}\n').encode()
         ann = "null" if raw.annotator is None else enc(raw.annotator)
         prov = dumps(provenance.get(d["id"], [])) if raw.annotator == GOLD else "[]"
-        write(f'{{"annotator":{ann}{head},"format":"{FORMAT_TAG}","frames":{raw.frames_json}'
-              f'{tail},"provenance":{prov}{body},"spans":{raw.spans_json},'
-              f'"status":{"null" if raw.status is None else enc(raw.status)}{end}')
+        st = "null" if raw.status is None else enc(raw.status)
+        write(b"".join((f'{{"annotator":{ann}'.encode(), head, fmt_frames, raw.frames_json,
+                        tail, f',"provenance":{prov}'.encode(), body, raw.spans_json,
+                        f',"status":{st}'.encode(), end)))
         report.lines += 1
         report.spans += raw.n_spans
         report.frames += raw.n_frames

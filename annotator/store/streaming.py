@@ -4,12 +4,15 @@
 :class:`RawLayer` per (document, annotator) layer that holds spans, frames or a status
 other than ``todo`` (annotators sorted by name), plus, when asked, one bare entry
 (``annotator`` None) for a document no layer touches. The spans and frames arrive as
-ready-made JSON array text: spans built by SQLite's JSON functions (C speed, no Python
-object per span), frames assembled from their rows (few per document). Fixed order:
-spans by ``(start, end, id)``, frames by ``(created_at, id)``,
-every object with its keys sorted, compact separators, non-ASCII kept as is. This is the
-same text ``json.dumps(..., sort_keys=True, ensure_ascii=False, separators=(",", ":"))``
-gives for these values (a test pins that). Memory held at any time: one document's rows.
+ready-made JSON array text (UTF-8 bytes) built inside SQLite (C speed, no Python object
+per span or frame): spans by ``json_object``, frames by concatenation with ``json_quote``.
+With :func:`export_snapshot`'s helper connection the spans are built on a second thread
+meanwhile (same snapshot, same output). Fixed order: spans by ``(start, end, id)``, frames
+by ``(created_at, id)``, frame members by their position, every object with its keys
+sorted, compact separators, non-ASCII kept as is. This is the same text
+``json.dumps(..., sort_keys=True, ensure_ascii=False, separators=(",", ":"))`` gives for
+these values (tests pin that). Stored fragments/attributes are canonical JSON text already
+(``rows.dumps``). Memory held at any time: a few documents' rows.
 
 Span object keys: attributes, created_at, end, fragments, id, label, note, origin, start,
 text, updated_at. Frame object keys: attributes, contents, created_at, cue, id, parent,
@@ -18,11 +21,15 @@ sources, type, updated_at (``cue``/``parent`` null when absent).
 
 from __future__ import annotations
 
+import itertools
+import os
+import queue
 import sqlite3
+import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from json.encoder import encode_basestring as enc
 from typing import TYPE_CHECKING, Any
 
 from ..domain.model import STATUS_TODO
@@ -30,35 +37,46 @@ from ..domain.model import STATUS_TODO
 if TYPE_CHECKING:
     from .project import Project
 
+# Span objects are built by SQLite's JSON functions (every string escaped, C speed); the
+# stored fragments and attributes are canonical JSON text already (rows.dumps).
 _SPAN_JSON = """json_object('attributes', json(attributes), 'created_at', created_at,
     'end', "end", 'fragments', json(fragments), 'id', id, 'label', label, 'note', note,
     'origin', origin, 'start', start, 'text', text, 'updated_at', updated_at)"""
+# One aggregate per layer over an ordered subquery: SQLite does not flatten a subquery
+# with ORDER BY into an aggregate, so group_concat sees the rows in order.
+_SPANS = ("SELECT count(*), CAST('[' || coalesce(group_concat(j, ','), '') || ']' AS BLOB) "
+          f"FROM (SELECT {_SPAN_JSON} AS j FROM spans WHERE document_id = ? AND annotator = ? "
+          'ORDER BY start, "end", id)')
 
-_FRAME_ROWS = ("SELECT id, type, parent_id, attributes, created_at, updated_at FROM frames "
-               "WHERE document_id = ? AND annotator = ? ORDER BY created_at, id")
-_ROLE_ROWS = ("SELECT r.frame_id, r.role, r.span_id FROM frame_roles r JOIN frames f "
-              "ON f.id = r.frame_id WHERE f.document_id = ? AND f.annotator = ? "
-              "ORDER BY r.frame_id, r.role, r.position, r.span_id")
+
+def _roles(role: str) -> str:
+    return (f"(SELECT json_group_array(span_id) FROM (SELECT span_id FROM frame_roles "
+            f"WHERE frame_id = f.id AND role = '{role}' ORDER BY position, span_id))")
 
 
-def _frames_json(conn: sqlite3.Connection, doc_id: str, ann: str) -> tuple[int, str]:
-    """The layer's frames as a JSON array (keys sorted), assembled from two queries."""
-    frames = conn.execute(_FRAME_ROWS, (doc_id, ann)).fetchall()
-    if not frames:
-        return 0, "[]"
-    roles: dict[str, dict[str, list[str]]] = {}
-    for fid, role, sid in conn.execute(_ROLE_ROWS, (doc_id, ann)):
-        roles.setdefault(fid, {}).setdefault(role, []).append(enc(sid))
-    out = []
-    for fid, ftype, parent, attrs, created, updated in frames:
-        r = roles.get(fid, {})
-        cue = r.get("cue")
-        out.append(f'{{"attributes":{attrs},"contents":[{",".join(r.get("content", ()))}],'
-                   f'"created_at":{enc(created)},"cue":{cue[0] if cue else "null"},'
-                   f'"id":{enc(fid)},"parent":{"null" if parent is None else enc(parent)},'
-                   f'"sources":[{",".join(r.get("source", ()))}],"type":{enc(ftype)},'
-                   f'"updated_at":{enc(updated)}}}')
-    return len(out), "[" + ",".join(out) + "]"
+# Frames: every string through json_quote (ids come from files); attributes as stored.
+_FRAME_JSON = (
+    """'{"attributes":'||attributes||',"contents":'||""" + _roles("content")
+    + """||',"created_at":'||json_quote(created_at)||',"cue":'||coalesce((SELECT """
+    """json_quote(span_id) FROM frame_roles WHERE frame_id = f.id AND role = 'cue' """
+    """ORDER BY position, span_id LIMIT 1), 'null')||',"id":'||json_quote(id)||"""
+    """',"parent":'||json_quote(parent_id)||',"sources":'||""" + _roles("source")
+    + """||',"type":'||json_quote(type)||',"updated_at":'||json_quote(updated_at)||'}'""")
+_FRAMES = ("SELECT count(*), CAST('[' || coalesce(group_concat(j, ','), '') || ']' AS BLOB) "
+           f"FROM (SELECT {_FRAME_JSON} AS j FROM frames f WHERE document_id = ? AND "
+           "annotator = ? ORDER BY created_at, id)")
+
+
+def _spans_json(conn: sqlite3.Connection, doc_id: str, ann: str) -> tuple[int, bytes]:
+    """The layer's spans as a JSON array (keys sorted), UTF-8."""
+    n, blob = conn.execute(_SPANS, (doc_id, ann)).fetchone()
+    return n, blob
+
+
+def _frames_json(conn: sqlite3.Connection, doc_id: str, ann: str) -> tuple[int, bytes]:
+    """The layer's frames as a JSON array (keys sorted), UTF-8."""
+    n, blob = conn.execute(_FRAMES, (doc_id, ann)).fetchone()
+    return n, blob
 
 
 @dataclass(frozen=True)
@@ -68,10 +86,102 @@ class RawLayer:
     document: dict[str, Any]  # the documents row (paragraphs/meta as stored JSON text)
     annotator: str | None  # None: a document without any selected layer
     status: str | None
-    spans_json: str
-    frames_json: str
+    spans_json: bytes  # UTF-8
+    frames_json: bytes  # UTF-8
     n_spans: int
     n_frames: int
+
+
+@contextmanager
+def export_snapshot(project: Project) -> Iterator[sqlite3.Connection | None]:
+    """``project.snapshot()`` for an export, plus, where it can be had, a second read-only
+    connection that sees exactly the same committed state (or None).
+
+    :func:`iter_export_layers` hands the spans of each layer (most of an export's work,
+    done inside SQLite with the GIL released) to a thread on that connection, so a 2-core
+    machine builds spans and frames at once. Same state: a third connection holds the
+    write lock (``BEGIN IMMEDIATE``) while both readers take their snapshots, so nothing
+    can commit in between. Not tried (None) on one CPU, for an in-memory project, a
+    read-only one, or when this connection is already inside a transaction (it may hold
+    uncommitted writes another connection cannot see); given up when the lock is busy.
+    """
+    conn = project.db.conn
+    path = _database_file(conn)
+    if (path is None or conn.in_transaction or _query_only(conn)
+            or (os.cpu_count() or 1) < 2):
+        with project.snapshot():
+            yield None
+        return
+    locker = helper = None
+    try:
+        locker = sqlite3.connect(path, isolation_level=None, timeout=0)
+        locker.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error:
+        if locker is not None:
+            locker.close()
+        locker = None
+    with project.snapshot():
+        try:
+            if locker is not None:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # snapshot now
+                helper = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+                helper.execute("PRAGMA query_only = ON")
+                helper.execute("BEGIN")
+                helper.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error:
+            if helper is not None:
+                helper.close()
+            helper = None
+        finally:
+            if locker is not None:
+                locker.execute("ROLLBACK")
+                locker.close()
+        try:
+            yield helper
+        finally:
+            if helper is not None:
+                helper.close()
+
+
+def _database_file(conn: sqlite3.Connection) -> str | None:
+    for _, name, file in conn.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return file or None
+    return None
+
+
+def _query_only(conn: sqlite3.Connection) -> bool:
+    return bool(conn.execute("PRAGMA query_only").fetchone()[0])
+
+
+class _SpanWorker:
+    """Builds the spans JSON of the layers it is asked for, in order, on its own thread
+    and connection. At most ``ahead`` results wait (memory stays flat)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.todo: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
+        self.done: queue.SimpleQueue[tuple[int, bytes] | BaseException] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._run, name="export-spans", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (key := self.todo.get()) is not None:
+            try:
+                self.done.put(_spans_json(self.conn, *key))
+            except BaseException as exc:  # handed to the reading thread
+                self.done.put(exc)
+                return
+
+    def result(self) -> tuple[int, bytes]:
+        out = self.done.get()
+        if isinstance(out, BaseException):
+            raise out
+        return out
+
+    def stop(self) -> None:
+        self.todo.put(None)
+        self.thread.join()
 
 
 def _in(column: str, names: list[str] | None) -> tuple[str, list[str]]:
@@ -80,25 +190,60 @@ def _in(column: str, names: list[str] | None) -> tuple[str, list[str]]:
     return f" AND {column} IN ({','.join('?' * len(names))})", list(names)
 
 
+_AHEAD = 16  # layers planned ahead of the one being written (parallel export)
+
+
 def iter_export_layers(project: Project, annotators: Iterable[str] | None = None,
                        status: str | None = None, bare_documents: bool = False,
-                       ) -> Iterator[RawLayer]:
+                       helper: sqlite3.Connection | None = None) -> Iterator[RawLayer]:
     """Yield layers document by document (see the module docstring).
 
     ``annotators``: only these layers (None: all). ``status``: only layers with this
     status. ``bare_documents``: also yield documents that have no selected layer.
+    ``helper``: a connection on the same snapshot (:func:`export_snapshot`) whose thread
+    builds the spans meanwhile; the output is the same with or without it.
     """
-    names = sorted(set(annotators)) if annotators is not None else None
     conn = project.db.conn
+    plan = _plan_layers(conn, annotators, status, bare_documents)
+    if helper is None:
+        for row, ann, st in plan:
+            if ann is None:
+                yield RawLayer(row, None, None, b"[]", b"[]", 0, 0)
+                continue
+            n_spans, spans = _spans_json(conn, row["id"], ann)
+            n_frames, frames = _frames_json(conn, row["id"], ann)
+            yield RawLayer(row, ann, st, spans, frames, n_spans, n_frames)
+        return
+    worker = _SpanWorker(helper)
+    pending: deque[tuple[dict[str, Any], str | None, str | None]] = deque()
+    try:
+        for item in itertools.chain(plan, [None]):
+            if item is not None:
+                if item[1] is not None:
+                    worker.todo.put((item[0]["id"], item[1]))
+                pending.append(item)
+            while pending and (item is None or len(pending) > _AHEAD):
+                row, ann, st = pending.popleft()
+                if ann is None:
+                    yield RawLayer(row, None, None, b"[]", b"[]", 0, 0)
+                    continue
+                n_frames, frames = _frames_json(conn, row["id"], ann)
+                n_spans, spans = worker.result()
+                yield RawLayer(row, ann, st, spans, frames, n_spans, n_frames)
+    finally:
+        worker.stop()
+
+
+def _plan_layers(conn: sqlite3.Connection, annotators: Iterable[str] | None,
+                 status: str | None, bare_documents: bool,
+                 ) -> Iterator[tuple[dict[str, Any], str | None, str | None]]:
+    """(document row, annotator, status) of each layer to export, in order; annotator
+    None for a bare document."""
+    names = sorted(set(annotators)) if annotators is not None else None
     docs = conn.cursor()
     docs.row_factory = sqlite3.Row
     docs.execute("SELECT id, title, author, published, source, text, text_sha256, "
                  "paragraphs, meta FROM documents ORDER BY position")
-    # One aggregate per layer over an ordered subquery: SQLite does not flatten a
-    # subquery with ORDER BY into an aggregate, so group_concat sees the rows in order.
-    span_sql = (f"SELECT count(*), '[' || coalesce(group_concat(j, ','), '') || ']' FROM "
-                f"(SELECT {_SPAN_JSON} AS j FROM spans WHERE document_id = ? AND "
-                f"annotator = ? ORDER BY start, \"end\", id)")
     names_sql = ("SELECT annotator FROM spans WHERE document_id = :d UNION "
                  "SELECT annotator FROM frames WHERE document_id = :d")
     status_sql = "SELECT annotator, status FROM document_status WHERE document_id = ?"
@@ -115,12 +260,10 @@ def iter_export_layers(project: Project, annotators: Iterable[str] | None = None
             st = statuses.get(ann, STATUS_TODO)
             if status is not None and st != status:
                 continue
-            n_spans, spans = conn.execute(span_sql, (doc_id, ann)).fetchone()
-            n_frames, frames = _frames_json(conn, doc_id, ann)
             written = True
-            yield RawLayer(row, ann, st, spans, frames, n_spans, n_frames)
+            yield row, ann, st
         if bare_documents and not written and not found:
-            yield RawLayer(row, None, None, "[]", "[]", 0, 0)
+            yield row, None, None
 
 
 def iter_layer_keys(project: Project, annotators: Iterable[str] | None = None,
