@@ -5,8 +5,8 @@ Both dialogs offer what ``annotator export`` / ``annotator import`` offer (the t
 status) or the annotator to import as, ``--add-labels``, and the offset unit for tools
 that count otherwise. The work runs with a cancellable progress dialog; an export is
 written whole or not at all, an import is all or nothing, and errors are shown as the one
-``file:line: message`` line the CLI prints. ``install_data_actions(window)`` adds the two
-actions to ``window.file_menu`` before Quit.
+``file:line: message`` line the CLI prints. The menu actions that open them are
+:mod:`annotator.ui.data_actions` (this module is imported when one is first used).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -43,7 +42,6 @@ if TYPE_CHECKING:
     from ..formats.canonical import ExportReport
     from ..formats.layers import AnnotationImportReport
     from ..store.project import Project
-    from .main_window import MainWindow
 
 # The formats are imported when a dialog first opens (window start-up time).
 UNITS = ("codepoint", "utf16")  # annotator.formats.interchange.UNITS
@@ -307,55 +305,6 @@ def import_annotations_with_progress(project: Project, fmt: str, path: str,
     return report
 
 
-# ------------------------------------------------------------------------------ wiring
-class DataActions:
-    """File → Export… / Import annotations… on a main window."""
-
-    def __init__(self, window: MainWindow) -> None:
-        self.w = window
-        self.export = QAction("&Export…", window)
-        self.export.setObjectName("file_export")
-        self.export.setShortcut("Ctrl+E")
-        self.export.triggered.connect(lambda _c=False: self.run_export())
-        self.import_annotations = QAction("Import &annotations…", window)
-        self.import_annotations.setObjectName("file_import_annotations")
-        self.import_annotations.triggered.connect(lambda _c=False: self.run_import())
-        quit_action = window.actions.quit
-        window.file_menu.insertAction(quit_action, self.import_annotations)
-        window.file_menu.insertAction(quit_action, self.export)
-        window.file_menu.insertSeparator(quit_action)
-        for a in (self.export, self.import_annotations):
-            window.addAction(a)
-
-    def run_export(self) -> ExportReport | None:
-        dialog = ExportDialog(self.w.project, self.w._dialog_dir(), self.w)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        opts = dialog.options()
-        fmt, out = opts.pop("fmt"), opts.pop("out")
-        report = export_with_progress(self.w.project, fmt, out, self.w, **opts)
-        if report is not None:
-            extra = f" ({len(report.notes)} note(s) on what {fmt} cannot hold)" \
-                if report.notes else ""
-            self.w.show_message(f"Exported {report.summary()} to {out}{extra}.")
-            if report.notes:
-                show_notes(self.w, "Export notes", report.notes)
-        return report
-
-    def run_import(self) -> AnnotationImportReport | None:
-        dialog = ImportAnnotationsDialog(self.w._dialog_dir(), self.w)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        opts = dialog.options()
-        fmt, path = opts.pop("fmt"), opts.pop("path")
-        report = import_annotations_with_progress(self.w.project, fmt, path, self.w, **opts)
-        if report is not None:
-            self.w.actions.set_schema()  # --add-labels may have added labels
-            self.w.reload()
-            self.w.show_message(f"Saved: imported {report.summary()}.")
-        return report
-
-
 def show_notes(parent: QWidget | None, title: str, notes: list[str]) -> None:
     box = QMessageBox(QMessageBox.Icon.Information, title, "", QMessageBox.StandardButton.Ok,
                       parent)
@@ -363,7 +312,3 @@ def show_notes(parent: QWidget | None, title: str, notes: list[str]) -> None:
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText("\n".join(notes))
     box.exec()
-
-
-def install_data_actions(window: MainWindow) -> DataActions:
-    return DataActions(window)

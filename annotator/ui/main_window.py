@@ -44,7 +44,7 @@ from ..store.project import Project
 from . import commands as C
 from .article_view import ArticleView
 from .controller import AnnotationController
-from .data_dialogs import install_data_actions
+from .data_actions import install_data_actions
 from .documents_pane import DocumentsPane
 from .frame_panel import FramePanel
 from .label_panel import LabelPanel

@@ -15,7 +15,6 @@ Contract:
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -381,7 +380,8 @@ class SpanTextEdit(QTextEdit):
         span = self.layer.get(span_id)
         if span is None:
             return ""
-        esc = html.escape
+        from html import escape as esc  # here: html.entities is big (start-up time)
+
         lines = [f"<b>{esc(span.label)}</b> &nbsp;·&nbsp; {esc(span.annotator)}"]
         lines += [f"{esc(str(k))}: {esc(str(v))}" for k, v in span.attributes.items()]
         if span.note:
