@@ -145,7 +145,7 @@ class _Window:
         return {j for _s, e, j in window if e > lo}
 
 
-_DIRECT = 4096  # up to this many frame pairs, test every pair (cheaper than windows)
+_DIRECT = 4096  # up to this many frame pairs, one window over whole frames
 Overlap = tuple[int, int, int, str, str, int, int]  # cue, content, position, ids, indexes
 
 
@@ -175,14 +175,22 @@ def _overlaps_windowed(frames_a: Sequence[Frame], frames_b: Sequence[Frame],
 
 def _overlaps_direct(frames_a: Sequence[Frame], frames_b: Sequence[Frame],
                      ext: dict[str, Extents]) -> list[Overlap]:
-    """What :func:`_overlaps_windowed` gives, testing every pair's hulls (few frames)."""
+    """What :func:`_overlaps_windowed` gives (in another order, which the ranking that
+    follows makes irrelevant), testing the cue and content of every frame of b whose hull
+    (over cue and content) meets the hull of a's."""
     side_b = []
+    longest = 0
     for j, f in enumerate(frames_b):
         x = ext[f.id]
         cue, con = x[ROLE_CUE], x[ROLE_CONTENT]
         if cue or con:
-            side_b.append((j, f.id, cue, cue[0][0] if cue else 0, cue[-1][1] if cue else 0,
-                           con, con[0][0] if con else 0, con[-1][1] if con else 0))
+            b_lo, b_hi = (cue[0][0], cue[-1][1]) if cue else (con[0][0], con[-1][1])
+            m_lo, m_hi = (con[0][0], con[-1][1]) if con else (b_lo, b_hi)
+            lo, hi = min(b_lo, m_lo), max(b_hi, m_hi)
+            longest = max(longest, hi - lo)
+            side_b.append((lo, j, f.id, cue, b_lo, b_hi, con, m_lo, m_hi))
+    side_b.sort()
+    starts = [x[0] for x in side_b]
     overlaps = []
     for i, fa in enumerate(frames_a):
         x = ext[fa.id]
@@ -190,9 +198,11 @@ def _overlaps_direct(frames_a: Sequence[Frame], frames_b: Sequence[Frame],
         if not (cue_a or con_a):
             continue
         pos = (cue_a or con_a)[0][0]
-        a_lo, a_hi = (cue_a[0][0], cue_a[-1][1]) if cue_a else (0, 0)
-        n_lo, n_hi = (con_a[0][0], con_a[-1][1]) if con_a else (0, 0)
-        for j, fid, cue_b, b_lo, b_hi, con_b, m_lo, m_hi in side_b:
+        a_lo, a_hi = (cue_a[0][0], cue_a[-1][1]) if cue_a else (con_a[0][0], con_a[-1][1])
+        n_lo, n_hi = (con_a[0][0], con_a[-1][1]) if con_a else (a_lo, a_hi)
+        lo, hi = min(a_lo, n_lo), max(a_hi, n_hi)
+        window = side_b[bisect_left(starts, lo - longest):bisect_left(starts, hi)]
+        for _lo, j, fid, cue_b, b_lo, b_hi, con_b, m_lo, m_hi in window:
             cue = con = 0
             if cue_a and cue_b and a_lo < b_hi and b_lo < a_hi:
                 if len(cue_a) == 1 and len(cue_b) == 1:

@@ -12,10 +12,21 @@ from typing import Any
 import numpy as np
 
 from ..domain.model import STANCES
-from .coefficients import MISSING, alpha_codes, cohen_kappa, fleiss_kappa_codes
+from .coefficients import MISSING, alpha_codes, cohen_kappa_codes, fleiss_kappa_codes
 from .corpus import Corpus
 from .definitions import for_section
-from .disagreements import TYPES, Disagreement, PairComparison, _Para, compare_pair
+from .disagreements import (
+    BOUNDARY,
+    LABEL,
+    MISSED,
+    SPURIOUS,
+    STANCE,
+    TYPES,
+    Disagreement,
+    PairComparison,
+    _Para,
+    compare_pair,
+)
 from .frames import ROLES, FrameUnits, RoleAgreement, stance_of
 from .spans import PRF
 from .table import FragmentTable, TokenTable
@@ -103,12 +114,8 @@ class Collector:
             st.documents += 1
             peer = pair not in self.gold_pairs
             self._spans(pc, st, doc_prf if peer else None)
-            self._frames(pc, st, units if peer else None)
-            for (typ, _kind, label), n in pc.counts().items():
-                st.types[typ] += n
-                st.by_label[(label or "(frame)", typ)] += n
-                if peer:
-                    doc_types[typ] += n
+            self._span_types(pc, st, doc_types if peer else None)
+            self._frames(pc, st, units if peer else None, doc_types if peer else None)
             if self.keep_records:
                 self.records += pc.records(para)
         for group in units.groups():
@@ -141,22 +148,66 @@ class Collector:
         if doc_prf is not None:
             doc_prf.add(PRF(matched, sum(ref_labels.values()), sum(cmp_labels.values())))
 
-    def _frames(self, pc: PairComparison, st: PairStats, units: FrameUnits | None) -> None:
+    @staticmethod
+    def _span_types(pc: PairComparison, st: PairStats, doc_types: Counter[str] | None
+                    ) -> None:
+        """Count the typed span disagreements of :meth:`PairComparison.counts` (same
+        order, so the counters list labels and types in the same order)."""
+        types, by_label = st.types, st.by_label
+        found: list[tuple[str, str]] = [(BOUNDARY, m.a.label) for m in pc.same.matches
+                                         if not m.exact]
+        found += [(LABEL, m.a.label) for m in pc.blind.matches]
+        found += [(MISSED, x.label) for x in pc.blind.only_a]
+        found += [(SPURIOUS, t.label) for t in pc.blind.only_b]
+        for typ, label in found:
+            types[typ] += 1
+            by_label[(label or "(frame)", typ)] += 1
+        if doc_types is not None:
+            for typ, _label in found:
+                doc_types[typ] += 1
+
+    @staticmethod
+    def _frames(pc: PairComparison, st: PairStats, units: FrameUnits | None,
+                doc_types: Counter[str] | None) -> None:
+        """Frame figures of the pair, and its typed frame disagreements counted (as
+        :meth:`PairComparison.counts` counts them, in the same order)."""
         al = pc.frames
         if al is None:
             return
         st.frames_aligned += len(al.matches)
         st.frames_ref += len(al.matches) + len(al.only_a)
         st.frames_cmp += len(al.matches) + len(al.only_b)
+        roles = [(role, st.roles[role]) for role in ROLES]
+        extents = al.extents
+        found: list[str] = []
         for m in al.matches:
-            xa, xb = al.extents[m.a.id], al.extents[m.b.id]
-            for role in ROLES:
-                st.roles[role].add_pair(xa[role], xb[role])
+            xa, xb = extents[m.a.id], extents[m.b.id]
+            for role, agg in roles:
+                ea, eb = xa[role], xb[role]
+                if ea == eb:  # RoleAgreement.add_pair for identical extents, inline
+                    if ea:
+                        agg.pairs += 1
+                        agg.exact += 1
+                        agg.dice_sum += 1.0
+                else:
+                    agg.add_pair(ea, eb)
+                    found.append(BOUNDARY)
             va, vb = stance_of(m.a), stance_of(m.b)
+            if va != vb:
+                found.append(STANCE)
             if va and vb:
                 st.stance.append((va, vb))
             if units is not None:
                 units.join(m.a, m.b)
+        found += [MISSED for f in al.only_a if any(extents[f.id].values())]
+        found += [SPURIOUS for f in al.only_b if any(extents[f.id].values())]
+        types, by_label = st.types, st.by_label
+        for typ in found:
+            types[typ] += 1
+            by_label[("(frame)", typ)] += 1
+        if doc_types is not None:
+            for typ in found:
+                doc_types[typ] += 1
 
 
 def _prf(labels: Sequence[str]) -> dict[str, PRF]:
@@ -182,7 +233,12 @@ def _unitizing_dict(res: UnitizingResult, docs: list[str]) -> dict[str, Any]:
 def _stance_pair(st: PairStats) -> dict[str, Any]:
     a = [x for x, _ in st.stance]
     b = [y for _, y in st.stance]
-    kappa = cohen_kappa(a, b, categories=_stance_domain(a + b)) if st.stance else math.nan
+    kappa = math.nan
+    if st.stance:  # cohen_kappa(a, b, categories=domain), without its general encoding
+        domain = _stance_domain(a + b)
+        code = {v: k for k, v in enumerate(domain)}
+        kappa = cohen_kappa_codes(np.array([code[x] for x in a], dtype=np.int64),
+                                  np.array([code[y] for y in b], dtype=np.int64), len(domain))
     agree = sum(1 for x, y in st.stance if x == y)
     return {"cohen_kappa": num(kappa), "units": len(st.stance),
             "observed_agreement": agree / len(st.stance) if st.stance else None}

@@ -164,15 +164,15 @@ def _exact_pairs(a: Sequence[Span], b: Sequence[Span], same_label: bool,
                  and i not in taken_a]
     else:
         pairs = _exact_pairs_with_copies(a, b, keys_a, keys_b, taken_a, taken_b)
-    out = []
+    if not pairs:
+        return []
+    in_a, in_b = zip(*pairs, strict=True)
+    taken_a.update(in_a)
+    taken_b.update(in_b)
     make = SpanMatch._make
-    for i, j in pairs:
-        taken_a.add(i)
-        taken_b.add(j)
-        k = keys_a[i]
-        # one fragment: the key holds (label, start, end); else the span sums its fragments
-        out.append(make((a[i], b[j], k[2] - k[1] if len(k) == 3 else a[i].length, True)))
-    return out
+    # one fragment: the key holds (label, start, end); else the span sums its fragments
+    return [make((a[i], b[j], k[2] - k[1] if len(k := keys_a[i]) == 3 else a[i].length, True))
+            for i, j in pairs]
 
 
 def _exact_pairs_with_copies(a: Sequence[Span], b: Sequence[Span], keys_a: list[tuple],
