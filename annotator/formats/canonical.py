@@ -63,6 +63,7 @@ from ..store.streaming import (
     RawLayer,
     bulk_cache,
     count_documents,
+    deferred_indexes,
     export_snapshot,
     iter_export_layers,
 )
@@ -538,18 +539,21 @@ def import_canonical(project: Project, path: str | Path, *, annotator: str | Non
         raise InputError(str(path), None, f"cannot read: {exc.strerror}") from None
     with bulk_cache(project), project.transaction():
         writer = LayerWriter(project, path, add_labels=add_labels, rename_to=annotator)
-        batch: list[CanonicalRecord] = []
-        for rec in iter_canonical(path):
-            if progress and progress(rec.offset, size) is False:
-                raise Cancelled("import cancelled; nothing was imported")
-            if rec.schema is not None:
-                writer.offer_schema(rec.schema, rec.line)
-            batch.append(rec)
-            if len(batch) >= _BATCH:
-                _write_batch(writer, batch)
-                batch = []
-        _write_batch(writer, batch)
-        report = writer.finish()
+        # an empty project: every layer is inserted as new (no lookups by document), so
+        # the secondary indexes are built once at the end, inside the same transaction
+        with deferred_indexes(project, active=writer.empty):
+            batch: list[CanonicalRecord] = []
+            for rec in iter_canonical(path):
+                if progress and progress(rec.offset, size) is False:
+                    raise Cancelled("import cancelled; nothing was imported")
+                if rec.schema is not None:
+                    writer.offer_schema(rec.schema, rec.line)
+                batch.append(rec)
+                if len(batch) >= _BATCH:
+                    _write_batch(writer, batch)
+                    batch = []
+            _write_batch(writer, batch)
+            report = writer.finish()
     if progress:
         progress(size, size)
     return report

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..domain.errors import ConflictError, InputError, NotFoundError
-from ..domain.model import AnnotatedDocument, Document, Frame, Span
+from ..domain.model import STATUS_TODO, AnnotatedDocument, Document, Frame, Span
 from ..domain.provenance import Provenance
 from ..domain.schema import Schema
 from ..domain.text import MAX_DOCUMENT_CHARS
@@ -223,7 +223,12 @@ class LayerWriter:
         if self.adopt_ids:
             layer = adopt_existing_items(layer, self.project.layer(doc_id, annotator))
         try:
-            written = self.project.replace_layer(layer)
+            if self.empty:  # a project empty before the import: every layer is new to it
+                written = bool(layer.spans or layer.frames or layer.status != STATUS_TODO)
+                if written:
+                    self.project.insert_new_layer(layer)
+            else:
+                written = self.project.replace_layer(layer)
         except sqlite3.IntegrityError as exc:
             raise self.fail(line, f"an id in this layer is already used by another "
                             f"document or annotator ({self._clash(layer) or exc})") from None

@@ -492,20 +492,32 @@ class Project:
                             (doc_id, ann))
             self.db.execute("DELETE FROM spans WHERE document_id = ? AND annotator = ?",
                             (doc_id, ann))
-            self.db.conn.executemany(_INSERT_SPAN, [rows.span_row(s) for s in layer.spans])
-            # parents first so that parent_id references resolve
-            frames = _parents_first(layer.frames)
-            self.db.conn.executemany(
-                "INSERT INTO frames(id, document_id, annotator, type, parent_id, "
-                "attributes, created_at, updated_at) VALUES (:id, :document_id, "
-                ":annotator, :type, :parent_id, :attributes, :created_at, :updated_at)",
-                [rows.frame_row(f) for f in frames])
-            self.db.conn.executemany("INSERT INTO frame_roles VALUES (?, ?, ?, ?)",
-                                     [(f.id, sid, role, pos) for f in frames
-                                      for role, sid, pos in f.roles()])
+            self._insert_items(layer)
             if layer.status != STATUS_TODO or current.status != STATUS_TODO:
                 self.set_status(doc_id, ann, layer.status)
         return True
+
+    def insert_new_layer(self, layer: AnnotatedDocument) -> None:
+        """Write a layer whose (document, annotator) holds nothing yet: what
+        :meth:`replace_layer` writes, without reading, comparing or deleting first (bulk
+        imports into an empty project). The caller guarantees the layer is new; a missing
+        document or an id already in use raises ``sqlite3.IntegrityError``. Joins an open
+        transaction."""
+        with self.db.atomic():
+            self.ensure_annotator(layer.annotator)
+            self._insert_items(layer)
+            if layer.status != STATUS_TODO:
+                self.set_status(layer.document.id, layer.annotator, layer.status)
+
+    def _insert_items(self, layer: AnnotatedDocument) -> None:
+        conn = self.db.conn
+        conn.executemany(_INSERT_SPAN_ROW, [rows.span_tuple(s) for s in layer.spans])
+        if layer.frames:
+            frames = _parents_first(layer.frames)  # so that parent_id references resolve
+            conn.executemany(_INSERT_FRAME_ROW, [rows.frame_tuple(f) for f in frames])
+            conn.executemany("INSERT INTO frame_roles VALUES (?, ?, ?, ?)",
+                             [(f.id, sid, role, pos) for f in frames
+                              for role, sid, pos in f.roles()])
 
     def all_layers(self, annotators: Iterable[str] | None = None,
                    documents: Iterable[str] | None = None,
@@ -560,6 +572,10 @@ _INSERT_SPAN = (
     "attributes, note, origin, created_at, updated_at) VALUES (:id, :document_id, "
     ":annotator, :label, :start, :end, :fragments, :text, :attributes, :note, :origin, "
     ":created_at, :updated_at)")
+
+
+_INSERT_SPAN_ROW = f"INSERT INTO spans({rows.SPAN_COLUMNS}) VALUES ({', '.join('?' * 13)})"
+_INSERT_FRAME_ROW = f"INSERT INTO frames({rows.FRAME_COLUMNS}) VALUES ({', '.join('?' * 8)})"
 
 
 def _key_spans(spans: Iterable[Span]) -> list[tuple[Any, ...]]:

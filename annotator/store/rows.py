@@ -44,6 +44,20 @@ def span_row(span: Span) -> dict[str, Any]:
     }
 
 
+def span_tuple(span: Span) -> tuple[Any, ...]:
+    """:func:`span_row`'s values in ``SPAN_COLUMNS`` order (cheaper to bind in bulk)."""
+    frs = span.fragments
+    return (span.id, span.document_id, span.annotator, span.label, span.start, span.end,
+            f"[[{int(frs[0][0])},{int(frs[0][1])}]]" if len(frs) == 1
+            else "[" + ",".join(f"[{int(a)},{int(b)}]" for a, b in frs) + "]",
+            span.text, dumps(span.attributes) if span.attributes else "{}", span.note,
+            span.origin, span.created_at, span.updated_at)
+
+
+SPAN_COLUMNS = ('id, document_id, annotator, label, start, "end", fragments, text, '
+                "attributes, note, origin, created_at, updated_at")
+
+
 def row_span(row: Any) -> Span:
     return Span(
         id=row["id"], document_id=row["document_id"], annotator=row["annotator"],
@@ -59,6 +73,16 @@ def frame_row(frame: Frame) -> dict[str, Any]:
         "type": frame.type, "parent_id": frame.parent_id, "attributes": dumps(frame.attributes),
         "created_at": frame.created_at, "updated_at": frame.updated_at,
     }
+
+
+def frame_tuple(frame: Frame) -> tuple[Any, ...]:
+    """:func:`frame_row`'s values in ``FRAME_COLUMNS`` order."""
+    return (frame.id, frame.document_id, frame.annotator, frame.type, frame.parent_id,
+            dumps(frame.attributes) if frame.attributes else "{}", frame.created_at,
+            frame.updated_at)
+
+
+FRAME_COLUMNS = "id, document_id, annotator, type, parent_id, attributes, created_at, updated_at"
 
 
 def row_frame(row: Any, roles: list[tuple[str, str, int]]) -> Frame:
