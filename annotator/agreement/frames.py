@@ -24,6 +24,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..domain.model import ROLE_CONTENT, ROLE_CUE, ROLE_SOURCE, Frame, Offsets, Span
 from .spans import fragments_overlap
@@ -75,8 +76,9 @@ def stance_of(frame: Frame) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-@dataclass(frozen=True)
-class FrameMatch:
+class FrameMatch(NamedTuple):
+    """Two aligned frames and the overlaps (code points) of their cues and contents."""
+
     a: Frame
     b: Frame
     cue_overlap: int
@@ -243,13 +245,14 @@ def align_frames(frames_a: Sequence[Frame], spans_a: Mapping[str, Span],
                    for cue, con, pos, ia, ib, i, j in overlaps if cue > 0)
     second = sorted((-con, 0, pos, ia, ib, i, j, cue, con)
                     for cue, con, pos, ia, ib, i, j in overlaps if con > 0)
+    make = FrameMatch._make
     for cands in (first, second):
         for *_rank, i, j, cue, con in cands:
             if i in taken_a or j in taken_b:
                 continue
             taken_a.add(i)
             taken_b.add(j)
-            out.matches.append(FrameMatch(frames_a[i], frames_b[j], cue, con))
+            out.matches.append(make((frames_a[i], frames_b[j], cue, con)))
     out.only_a = [f for i, f in enumerate(frames_a) if i not in taken_a]
     out.only_b = [f for j, f in enumerate(frames_b) if j not in taken_b]
     return out

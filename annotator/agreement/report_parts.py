@@ -7,6 +7,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,8 @@ from .spans import PRF
 from .table import FragmentTable, TokenTable
 from .tokens import TokenGrid, per_document_alpha, token_agreement, token_grid
 from .unitizing import UnitizingResult, unitizing_agreement
+
+_LABEL = attrgetter("label")
 
 
 def num(x: float | None) -> float | None:
@@ -103,7 +106,7 @@ class Collector:
             for f in c.frames(doc.id, a):
                 units.add(f)
         cache: dict = {}
-        self._labels = {a: Counter(s.label for s in c.spans(doc.id, a))
+        self._labels = {a: Counter(map(_LABEL, c.spans(doc.id, a)))
                         for a in c.annotators + ((c.gold,) if c.gold else ())}
         for pair in self.peer_pairs + self.gold_pairs:
             ref, cmp = pair

@@ -85,6 +85,7 @@ class FragmentTable:
         self.corpus = corpus
         self.rank = {label: k for k, label in enumerate(corpus.labels)}
         self._cache: dict[str, Fragments] = {}
+        self.memo: dict[tuple, object] = {}  # results measures derive from the table, reused
         lengths = np.fromiter((len(d.text) for d in corpus.documents), dtype=np.int64,
                               count=len(corpus.documents))
         self.doc_length = lengths

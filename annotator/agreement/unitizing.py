@@ -36,7 +36,7 @@ Choices this module makes for annotation data (the report repeats them):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -175,18 +175,25 @@ def alpha_u(units: Iterable[tuple[str, str, int, int]], coders: Sequence[str],
 
 
 def _category(per: list[tuple[np.ndarray, np.ndarray]], m: int, length: int,
-              cont_s: np.ndarray, cont_e: np.ndarray) -> CategoryAlpha:
+              cont_s: np.ndarray, cont_e: np.ndarray,
+              observed_of: Callable[[int, int], float] | None = None,
+              gaps_of: Sequence[np.ndarray] | None = None) -> CategoryAlpha:
+    """D_o and D_e of one category; ``observed_of(i, j)`` and ``gaps_of[i]`` may give
+    :func:`_pair_observed` and :func:`_gaps` already computed for these units."""
     n_units = sum(s.size for s, _ in per)
     if n_units == 0 or length == 0:
         return CategoryAlpha(0.0, 0.0, 0)
     observed = 0.0
     for i in range(m):
         for j in range(i + 1, m):  # ordered pairs (i, j) and (j, i) contribute alike
-            observed += 2.0 * _pair_observed(per[i][0], per[i][1], per[j][0], per[j][1])
+            observed += 2.0 * (observed_of(i, j) if observed_of is not None else
+                               _pair_observed(per[i][0], per[i][1], per[j][0], per[j][1]))
     big_l = float(length)
     d_o = observed / (m * (m - 1) * big_l * big_l)
     lens = np.concatenate([(e - s) for s, e in per]).astype(float)
-    gaps = np.sort(np.concatenate([_gaps(s, e, cont_s, cont_e) for s, e in per]))
+    if gaps_of is None:
+        gaps_of = [_gaps(s, e, cont_s, cont_e) for s, e in per]
+    gaps = np.sort(np.concatenate(gaps_of))
     gaps = gaps.astype(float)
     suffix = np.concatenate((np.cumsum(gaps[::-1])[::-1], [0.0]))
     at = np.searchsorted(gaps, lens, side="left")  # first gap >= l
@@ -215,12 +222,29 @@ def unitizing_agreement(corpus: Corpus, annotators: Sequence[str] | None = None,
     result = UnitizingResult(names, length, int(mask.sum()))
     if len(names) < 2:
         return result, ids
-    frs = [table.of(n) for n in names]
+    # each annotator's merged units and gaps, and each pair's observed disagreement, are
+    # kept in the table's memo for the other selections of annotators on the same documents
+    memo = table.memo
+    docs = mask.tobytes()
     for k, label in enumerate(corpus.labels):
-        per = []
-        for fr in frs:
-            keep = (fr.label == k) & mask[fr.doc]
-            off = table.doc_offset[fr.doc[keep]]
-            per.append(_merge(fr.start[keep] + off, fr.end[keep] + off))
-        result.categories[label] = _category(per, len(names), length, cont_s, cont_e)
+        per, gaps = [], []
+        for name in names:
+            got = memo.get(("units", name, k, docs))
+            if got is None:
+                fr = table.of(name)
+                keep = (fr.label == k) & mask[fr.doc]
+                off = table.doc_offset[fr.doc[keep]]
+                s, e = _merge(fr.start[keep] + off, fr.end[keep] + off)
+                got = memo[("units", name, k, docs)] = (s, e, _gaps(s, e, cont_s, cont_e))
+            per.append(got[:2])
+            gaps.append(got[2])
+
+        def observed_of(i: int, j: int, k: int = k, per: list = per) -> float:
+            key = ("observed", names[i], names[j], k, docs)
+            if key not in memo:
+                memo[key] = _pair_observed(per[i][0], per[i][1], per[j][0], per[j][1])
+            return memo[key]
+
+        result.categories[label] = _category(per, len(names), length, cont_s, cont_e,
+                                             observed_of, gaps)
     return result, ids
