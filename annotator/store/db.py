@@ -166,7 +166,9 @@ class ProjectDatabase:
             return self.conn.execute(sql, parameters)
         return self.conn.execute(sql)
 
-    def table_names(self) -> list[str]:
+    def table_names(self, fts4: bool = False, fts5: bool = False) -> list[str]:
+        if fts4 or fts5:
+            return self.utils.table_names(fts4=fts4, fts5=fts5)
         return [r[0] for r in self.conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")]
 

@@ -87,6 +87,7 @@ def test_attributes_not_answered_here_go_to_sqlite_utils(project: Project) -> No
     db = project.db
     assert isinstance(db, ProjectDatabase)
     assert "documents" in db.table_names() and "documents" in db.utils.table_names()
+    assert db.table_names(fts5=True) == []  # sqlite-utils' filters answered by sqlite-utils
     assert db.query("SELECT count(*) AS n FROM documents").__next__() == {"n": 0}
     with pytest.raises(AttributeError):
         db.__no_such_dunder__  # noqa: B018
