@@ -86,6 +86,7 @@ class LayerWriter:
         self.empty = project.count_documents() == 0
         self.report = AnnotationImportReport()
         self._file_schema: tuple[str, int] | None = None  # (json, first line)
+        self._offered: Schema | None = None  # the schema last offered, already checked
         self._adopt: Schema | None = None
         self._docs: dict[str, tuple[str, str]] = {}  # file id -> (sha, project id)
         self._layers: dict[tuple[str, str], int | None] = {}
@@ -100,6 +101,9 @@ class LayerWriter:
     # -------------------------------------------------------------- schema
     def offer_schema(self, schema: Schema, line: int) -> None:
         """The schema a canonical line carries (see the module rules)."""
+        if schema is self._offered:  # the reader hands one object for a run of equal ones
+            return
+        self._offered = schema
         text = dumps(schema.raw)
         if self._file_schema is not None:
             if text != self._file_schema[0]:
@@ -206,10 +210,11 @@ class LayerWriter:
                                     f"{self.schema.name} (use --add-labels to add it)")
                 if span.label not in self._new_labels:
                     self._new_labels.append(span.label)
-        for frame in layer.frames:
-            if self.schema.frames and self.schema.frame(frame.type) is None:
-                raise self.fail(line, f"frame type {frame.type!r} is not in the schema "
-                                f"{self.schema.name}")
+        if self.schema.frames:
+            for ftype in dict.fromkeys(f.type for f in layer.frames):  # first-seen order
+                if self.schema.frame(ftype) is None:
+                    raise self.fail(line, f"frame type {ftype!r} is not in the schema "
+                                    f"{self.schema.name}")
         annotator = self.rename_to or layer.annotator
         key = (doc_id, annotator)
         if key in self._layers:

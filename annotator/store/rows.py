@@ -7,11 +7,15 @@ from typing import Any
 
 from ..domain.model import Document, Frame, Span
 
+# json.dumps with these options builds a new JSONEncoder on every call; one is enough
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
 
 def dumps(value: Any) -> str:
+    """Canonical JSON text: keys sorted, compact, non-ASCII kept."""
     if type(value) is dict and not value:  # the common empty attributes, cheaply
         return "{}"
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _ENCODE(value)
 
 
 def document_row(doc: Document, position: int, imported_at: str) -> dict[str, Any]:

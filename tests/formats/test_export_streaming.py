@@ -19,6 +19,13 @@ from annotator.store.project import Project
 from annotator.store.streaming import export_snapshot
 from tests.formats.test_canonical import fill
 
+
+@pytest.fixture(autouse=True)
+def _spare_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parallel path whatever the machine's load (it is only taken with a core free)."""
+    monkeypatch.setattr(streaming, "spare_cpu", lambda: True)
+
+
 ODD = 'q"uote \\ back\ttab\nnl \x01 ctl é 😀'
 
 
@@ -107,6 +114,17 @@ def test_no_helper_inside_a_transaction_or_in_memory(project: Project) -> None:
     mem = Project.memory()
     with export_snapshot(mem) as helper:
         assert helper is None
+
+
+def test_no_helper_without_a_spare_cpu(project: Project,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    fill(project)
+    monkeypatch.setattr(streaming, "spare_cpu", lambda: False)
+    with export_snapshot(project) as helper:
+        assert helper is None
+    buf = io.StringIO()
+    write_canonical(project, buf)
+    assert buf.getvalue() == serial_text(project)
 
 
 def test_no_helper_while_another_program_holds_the_write_lock(project: Project,

@@ -86,3 +86,17 @@ def same_items(a: Project, b: Project) -> bool:
     da, db = dump_db(a), dump_db(b)
     return (da[3:6] == db[3:6] and da[7:] == db[7:]
             and [r[:3] for r in da[6]] == [r[:3] for r in db[6]] and len(da[3]) > 0)
+
+
+def test_fast_span_constructor_builds_the_same_span() -> None:
+    from annotator.domain.model import Span
+    from annotator.formats.canonical import _new_span
+    args = ("s1", "d1", "alice", "CUE", ((1, 4), (6, 9)), "abc def", {"k": "v"}, "a note",
+            "imported", "2020-01-01", "2020-01-02")
+    fast, slow = _new_span(*args), Span(*args)
+    assert fast == slow and repr(fast) == repr(slow)
+    assert vars(fast) == vars(slow) and (fast.start, fast.end) == (1, 9)
+    with pytest.raises(AttributeError):
+        fast.label = "SOURCE"  # still frozen
+    with pytest.raises(ValueError):
+        _new_span(*args[:-1])  # every field, no defaults
