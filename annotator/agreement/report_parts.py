@@ -162,12 +162,11 @@ class Collector:
         found += [(LABEL, m.a.label) for m in pc.blind.matches]
         found += [(MISSED, x.label) for x in pc.blind.only_a]
         found += [(SPURIOUS, t.label) for t in pc.blind.only_b]
-        for typ, label in found:
-            types[typ] += 1
-            by_label[(label or "(frame)", typ)] += 1
-        if doc_types is not None:
-            for typ, _label in found:
-                doc_types[typ] += 1
+        for (typ, label), n in Counter(found).items():  # first-seen order, as counts()
+            types[typ] += n
+            by_label[(label or "(frame)", typ)] += n
+            if doc_types is not None:
+                doc_types[typ] += n
 
     @staticmethod
     def _frames(pc: PairComparison, st: PairStats, units: FrameUnits | None,
@@ -205,12 +204,11 @@ class Collector:
         found += [MISSED for f in al.only_a if any(extents[f.id].values())]
         found += [SPURIOUS for f in al.only_b if any(extents[f.id].values())]
         types, by_label = st.types, st.by_label
-        for typ in found:
-            types[typ] += 1
-            by_label[("(frame)", typ)] += 1
-        if doc_types is not None:
-            for typ in found:
-                doc_types[typ] += 1
+        for typ, n in Counter(found).items():
+            types[typ] += n
+            by_label[("(frame)", typ)] += n
+            if doc_types is not None:
+                doc_types[typ] += n
 
 
 def _prf(labels: Sequence[str]) -> dict[str, PRF]:

@@ -126,18 +126,41 @@ def _keys(spans: Sequence[Span], same_label: bool) -> list[tuple]:
             for t in spans]
 
 
+Row = tuple[int, int, int, tuple[Offsets, ...], str, str]  # start, end, index, frs, id, label
+
+
+class Layout(NamedTuple):
+    """A layer's spans as rows (start, end, index, fragments, id, label): in layer order,
+    and sorted by start with the starts and the longest hull, for overlap windows."""
+
+    rows: list[Row]
+    by_start: list[Row]
+    starts: list[int]
+    longest: int
+
+
+def _layout(spans: Sequence[Span]) -> Layout:
+    rows = [(f[0][0], f[-1][1], j, f, t.id, t.label)
+            for j, t in enumerate(spans) if (f := t.fragments)]
+    by_start = sorted(rows, key=lambda r: (r[0], r[1], r[2]))
+    return Layout(rows, by_start, [r[0] for r in by_start],
+                  max((r[1] - r[0] for r in rows), default=0))
+
+
 class SpanKeys(NamedTuple):
-    """A layer's span keys (labels included), made once for every pairing of the layer."""
+    """A layer's span keys (labels included) and layout, made once for every pairing of
+    the layer."""
 
     keys: list[tuple]
     index: dict[tuple, int]  # key -> position (meaningful when unique)
     unique: bool  # no two spans share a key
+    layout: Layout
 
 
 def span_keys(spans: Sequence[Span]) -> SpanKeys:
     keys = _keys(spans, True)
     index = {k: j for j, k in enumerate(keys)}
-    return SpanKeys(keys, index, len(index) == len(keys))
+    return SpanKeys(keys, index, len(index) == len(keys), _layout(spans))
 
 
 def _exact_pairs(a: Sequence[Span], b: Sequence[Span], same_label: bool,
@@ -196,35 +219,32 @@ def _exact_pairs_with_copies(a: Sequence[Span], b: Sequence[Span], keys_a: list[
 
 
 def _candidates(a: Sequence[Span], b: Sequence[Span], skip_a: set[int],
-                skip_b: set[int]) -> list[Candidate]:
+                skip_b: set[int], layouts: tuple[Layout, Layout] | None = None
+                ) -> list[Candidate]:
     """Every overlapping (a, b) pair not involving a skipped index, labels ignored, as a
     sortable rank: (not identical fragments, -overlap, boundary distance, start a, start b,
-    id a, id b, index a, index b, same label)."""
-    items = sorted((t.fragments[0][0], t.fragments[-1][1], j) for j, t in enumerate(b)
-                   if j not in skip_b)
-    if not items or len(skip_a) == len(a):
+    id a, id b, index a, index b, same label). ``layouts``: :func:`_layout` of a and b."""
+    if len(skip_b) >= len(b) or len(skip_a) >= len(a):
         return []
-    starts = [x[0] for x in items]
-    longest = max(x[1] - x[0] for x in items)
+    la, lb = layouts if layouts is not None else (_layout(a), _layout(b))
+    items, starts, longest = lb.by_start, lb.starts, lb.longest
     out: list[Candidate] = []
-    for i, s in enumerate(a):
+    for s0, e0, i, f, sid, slabel in la.rows:
         if i in skip_a:
             continue
-        f = s.fragments
-        s0, e0, single = f[0][0], f[-1][1], len(f) == 1
-        for t0, t1, j in items[bisect_left(starts, s0 - longest):bisect_left(starts, e0)]:
-            if t1 <= s0:
+        single = len(f) == 1
+        for t0, t1, j, g, tid, tlabel in items[bisect_left(starts, s0 - longest):
+                                               bisect_left(starts, e0)]:
+            if t1 <= s0 or j in skip_b:
                 continue
-            t = b[j]
-            g = t.fragments
             if single and len(g) == 1:
                 ov = (e0 if e0 < t1 else t1) - (s0 if s0 > t0 else t0)
             else:
                 ov = fragments_overlap(f, g)
             if ov > 0:
                 dist = (s0 - t0 if s0 > t0 else t0 - s0) + (e0 - t1 if e0 > t1 else t1 - e0)
-                out.append((0 if f == g else 1, -ov, dist, s0, t0, s.id, t.id, i, j,
-                            s.label == t.label))
+                out.append((0 if f == g else 1, -ov, dist, s0, t0, sid, tid, i, j,
+                            slabel == tlabel))
     out.sort()
     return out
 
@@ -267,7 +287,8 @@ def match_layers(a: Sequence[Span], b: Sequence[Span],
     ta: set[int] = set()
     tb: set[int] = set()
     exact = _exact_pairs(a, b, True, ta, tb, prepared)
-    cands = _candidates(a, b, ta, tb)
+    cands = _candidates(a, b, ta, tb, (prepared[0].layout, prepared[1].layout)
+                        if prepared is not None else None)
     same = _leftovers(Matching(exact + _greedy(a, b, cands, ta, tb, True)), a, b, ta, tb)
     blind = _leftovers(Matching(_greedy(a, b, cands, ta, tb, False)), a, b, ta, tb)
     return same, blind
