@@ -503,11 +503,20 @@ class Project:
         imports into an empty project). The caller guarantees the layer is new; a missing
         document or an id already in use raises ``sqlite3.IntegrityError``. Joins an open
         transaction."""
-        with self.db.atomic():
-            self.ensure_annotator(layer.annotator)
+        ann, status = layer.annotator, layer.status
+        if not ann or not ann.strip():
+            raise ValueError("an annotator needs a name")
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}; expected one of {STATUSES}")
+        with self.db.atomic():  # one savepoint; the annotator and status rows written here
+            stamp = now_iso()
+            conn = self.db.conn
+            conn.execute("INSERT OR IGNORE INTO annotators(name, created_at) VALUES (?, ?)",
+                         (ann, stamp))
             self._insert_items(layer)
-            if layer.status != STATUS_TODO:
-                self.set_status(layer.document.id, layer.annotator, layer.status)
+            if status != STATUS_TODO:
+                conn.execute("INSERT INTO document_status VALUES (?, ?, ?, ?)",
+                             (layer.document.id, ann, status, stamp))
 
     def _insert_items(self, layer: AnnotatedDocument) -> None:
         conn = self.db.conn
