@@ -191,6 +191,13 @@ class Collector:
                         agg.pairs += 1
                         agg.exact += 1
                         agg.dice_sum += 1.0
+                elif len(ea) == 1 and len(eb) == 1:  # add_pair for two single extents
+                    (a0, a1), (b0, b1) = ea[0], eb[0]
+                    agg.pairs += 1
+                    total = (a1 - a0) + (b1 - b0)
+                    ov = max(0, min(a1, b1) - max(a0, b0))
+                    agg.dice_sum += 2 * ov / total if total else 0.0
+                    found.append(BOUNDARY)
                 else:
                     agg.add_pair(ea, eb)
                     found.append(BOUNDARY)
