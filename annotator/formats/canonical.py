@@ -33,7 +33,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
@@ -65,7 +64,6 @@ from ..store.streaming import (
     bulk_cache,
     count_documents,
     deferred_indexes,
-    export_snapshot,
     iter_export_layers,
 )
 from .articles import Cancelled, Progress
@@ -115,15 +113,15 @@ def write_canonical(project: Project, out: str | Path | IO[str],
         def write(data: bytes) -> None:
             stream.write(data.decode("utf-8"))
 
-        with export_snapshot(project) as helper:  # one snapshot, even if another process writes
-            return _write(project, write, annotators, gold, status, progress, helper)
+        with project.snapshot():  # one snapshot, even if another process writes
+            return _write(project, write, annotators, gold, status, progress)
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh, \
-                export_snapshot(project) as helper:  # one snapshot, even if another process writes
-            report = _write(project, fh.write, annotators, gold, status, progress, helper)
+                project.snapshot():  # one snapshot, even if another process writes
+            report = _write(project, fh.write, annotators, gold, status, progress)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -132,12 +130,11 @@ def write_canonical(project: Project, out: str | Path | IO[str],
 
 
 def _write(project: Project, write: Callable[[bytes], Any], annotators: Iterable[str] | None,
-           gold: bool, status: str | None, progress: Progress | None,
-           helper: sqlite3.Connection | None = None) -> ExportReport:
+           gold: bool, status: str | None, progress: Progress | None) -> ExportReport:
     """Write the lines as UTF-8 bytes: the layers' span and frame arrays arrive as bytes
     from SQLite (:mod:`annotator.store.streaming`) and are never decoded here."""
     names = selected_annotators(annotators, gold)
-    with closing(iter_export_layers(project, names, status, helper=helper,
+    with closing(iter_export_layers(project, names, status,
                                     bare_documents=names is None and status is None)) as layers:
         return _write_layers(project, write, layers, names, progress)
 

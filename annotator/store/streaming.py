@@ -6,13 +6,12 @@ other than ``todo`` (annotators sorted by name), plus, when asked, one bare entr
 (``annotator`` None) for a document no layer touches. The spans and frames arrive as
 ready-made JSON array text (UTF-8 bytes) built inside SQLite (C speed, no Python object
 per span or frame): spans by ``json_object``, frames by concatenation with ``json_quote``.
-With :func:`export_snapshot`'s helper connection the spans are built on a second thread
-meanwhile (same snapshot, same output). Fixed order: spans by ``(start, end, id)``, frames
-by ``(created_at, id)``, frame members by their position, every object with its keys
-sorted, compact separators, non-ASCII kept as is. This is the same text
-``json.dumps(..., sort_keys=True, ensure_ascii=False, separators=(",", ":"))`` gives for
-these values (tests pin that). Stored fragments/attributes are canonical JSON text already
-(``rows.dumps``). Memory held at any time: a few documents' rows.
+Fixed order: spans by ``(start, end, id)``, frames by ``(created_at, id)``, frame members
+by their position, every object with its keys sorted, compact separators, non-ASCII kept
+as is. This is the same text ``json.dumps(..., sort_keys=True, ensure_ascii=False,
+separators=(",", ":"))`` gives for these values (tests pin that). Stored fragments and
+attributes are canonical JSON text already (``rows.dumps``). Memory held at any time: one
+document's rows.
 
 Span object keys: attributes, created_at, end, fragments, id, label, note, origin, start,
 text, updated_at. Frame object keys: attributes, contents, created_at, cue, id, parent,
@@ -21,12 +20,7 @@ sources, type, updated_at (``cue``/``parent`` null when absent).
 
 from __future__ import annotations
 
-import itertools
-import os
-import queue
 import sqlite3
-import threading
-from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -92,161 +86,28 @@ class RawLayer:
     n_frames: int
 
 
-@contextmanager
-def export_snapshot(project: Project) -> Iterator[sqlite3.Connection | None]:
-    """``project.snapshot()`` for an export, plus, where it can be had, a second read-only
-    connection that sees exactly the same committed state (or None).
-
-    :func:`iter_export_layers` hands the spans of each layer (most of an export's work,
-    done inside SQLite with the GIL released) to a thread on that connection, so a 2-core
-    machine builds spans and frames at once. Same state: a third connection holds the
-    write lock (``BEGIN IMMEDIATE``) while both readers take their snapshots, so nothing
-    can commit in between. Not tried (None) without a spare CPU (:func:`spare_cpu`), for
-    an in-memory project, a read-only one, or when this connection is already inside a
-    transaction (it may hold uncommitted writes another connection cannot see); given up
-    when the lock is busy.
-    """
-    conn = project.db.conn
-    path = _database_file(conn)
-    if path is None or conn.in_transaction or _query_only(conn) or not spare_cpu():
-        with project.snapshot():
-            yield None
-        return
-    locker = helper = None
-    try:
-        locker = sqlite3.connect(path, isolation_level=None, timeout=0)
-        locker.execute("BEGIN IMMEDIATE")
-    except sqlite3.Error:
-        if locker is not None:
-            locker.close()
-        locker = None
-    with project.snapshot():
-        try:
-            if locker is not None:
-                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # snapshot now
-                helper = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-                helper.execute("PRAGMA query_only = ON")
-                helper.execute("BEGIN")
-                helper.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.Error:
-            if helper is not None:
-                helper.close()
-            helper = None
-        finally:
-            if locker is not None:
-                locker.execute("ROLLBACK")
-                locker.close()
-        try:
-            yield helper
-        finally:
-            if helper is not None:
-                helper.close()
-
-
-def spare_cpu() -> bool:
-    """Whether a second thread would find a CPU of its own: more than one CPU and, where
-    the system says, a one-minute load average below their number minus one. On a
-    machine busy with other work the second thread only adds contention (measured on a
-    saturated 2-core machine: the parallel export was 10-20% slower than the serial one).
-    With a core free the spans thread (about half of the work) runs beside the rest."""
-    cpus = os.cpu_count() or 1
-    if cpus < 2:
-        return False
-    try:
-        return os.getloadavg()[0] < cpus - 1
-    except (AttributeError, OSError):  # no load average (Windows): assume the core is free
-        return True
-
-
-def _database_file(conn: sqlite3.Connection) -> str | None:
-    for _, name, file in conn.execute("PRAGMA database_list").fetchall():
-        if name == "main":
-            return file or None
-    return None
-
-
-def _query_only(conn: sqlite3.Connection) -> bool:
-    return bool(conn.execute("PRAGMA query_only").fetchone()[0])
-
-
-class _SpanWorker:
-    """Builds the spans JSON of the layers it is asked for, in order, on its own thread
-    and connection. At most ``ahead`` results wait (memory stays flat)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self.todo: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
-        self.done: queue.SimpleQueue[tuple[int, bytes] | BaseException] = queue.SimpleQueue()
-        self.thread = threading.Thread(target=self._run, name="export-spans", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while (key := self.todo.get()) is not None:
-            try:
-                self.done.put(_spans_json(self.conn, *key))
-            except BaseException as exc:  # handed to the reading thread
-                self.done.put(exc)
-                return
-
-    def result(self) -> tuple[int, bytes]:
-        out = self.done.get()
-        if isinstance(out, BaseException):
-            raise out
-        return out
-
-    def stop(self) -> None:
-        self.todo.put(None)
-        self.thread.join()
-
-
 def _in(column: str, names: list[str] | None) -> tuple[str, list[str]]:
     if names is None:
         return "", []
     return f" AND {column} IN ({','.join('?' * len(names))})", list(names)
 
 
-_AHEAD = 16  # layers planned ahead of the one being written (parallel export)
-
-
 def iter_export_layers(project: Project, annotators: Iterable[str] | None = None,
                        status: str | None = None, bare_documents: bool = False,
-                       helper: sqlite3.Connection | None = None) -> Iterator[RawLayer]:
+                       ) -> Iterator[RawLayer]:
     """Yield layers document by document (see the module docstring).
 
     ``annotators``: only these layers (None: all). ``status``: only layers with this
     status. ``bare_documents``: also yield documents that have no selected layer.
-    ``helper``: a connection on the same snapshot (:func:`export_snapshot`) whose thread
-    builds the spans meanwhile; the output is the same with or without it.
     """
     conn = project.db.conn
-    plan = _plan_layers(conn, annotators, status, bare_documents)
-    if helper is None:
-        for row, ann, st in plan:
-            if ann is None:
-                yield RawLayer(row, None, None, b"[]", b"[]", 0, 0)
-                continue
-            n_spans, spans = _spans_json(conn, row["id"], ann)
-            n_frames, frames = _frames_json(conn, row["id"], ann)
-            yield RawLayer(row, ann, st, spans, frames, n_spans, n_frames)
-        return
-    worker = _SpanWorker(helper)
-    pending: deque[tuple[dict[str, Any], str | None, str | None]] = deque()
-    try:
-        for item in itertools.chain(plan, [None]):
-            if item is not None:
-                if item[1] is not None:
-                    worker.todo.put((item[0]["id"], item[1]))
-                pending.append(item)
-            while pending and (item is None or len(pending) > _AHEAD):
-                row, ann, st = pending.popleft()
-                if ann is None:
-                    yield RawLayer(row, None, None, b"[]", b"[]", 0, 0)
-                    continue
-                n_frames, frames = _frames_json(conn, row["id"], ann)
-                n_spans, spans = worker.result()
-                yield RawLayer(row, ann, st, spans, frames, n_spans, n_frames)
-    finally:
-        worker.stop()
+    for row, ann, st in _plan_layers(conn, annotators, status, bare_documents):
+        if ann is None:
+            yield RawLayer(row, None, None, b"[]", b"[]", 0, 0)
+            continue
+        n_spans, spans = _spans_json(conn, row["id"], ann)
+        n_frames, frames = _frames_json(conn, row["id"], ann)
+        yield RawLayer(row, ann, st, spans, frames, n_spans, n_frames)
 
 
 def _plan_layers(conn: sqlite3.Connection, annotators: Iterable[str] | None,
