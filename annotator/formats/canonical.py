@@ -508,21 +508,22 @@ def iter_canonical(path: str | Path) -> Iterator[CanonicalRecord]:
         raise InputError(name, 1, "the file holds no lines")
 
 
-def read_canonical(path: str | Path) -> list[AnnotatedDocument]:
-    """Every layer in the file (bare-document lines are left out), fully validated.
-    Span and frame ids must be unique in the whole file."""
-    out: list[AnnotatedDocument] = []
+def iter_unique(path: str | Path) -> Iterator[CanonicalRecord]:
+    """:func:`iter_canonical`, refusing a span or frame id used again in the file."""
     ids: dict[str, int] = {}
     for rec in iter_canonical(path):
-        if rec.layer is None:
-            continue
-        for item in (*rec.layer.spans, *rec.layer.frames):
+        for item in (*rec.layer.spans, *rec.layer.frames) if rec.layer is not None else ():
             if item.id in ids:
                 raise InputError(str(path), rec.line, f"id {item.id!r} is used again (first "
                                  f"on line {ids[item.id]})")
             ids[item.id] = rec.line
-        out.append(rec.layer)
-    return out
+        yield rec
+
+
+def read_canonical(path: str | Path) -> list[AnnotatedDocument]:
+    """Every layer in the file (bare-document lines are left out), fully validated.
+    Span and frame ids must be unique in the whole file."""
+    return [rec.layer for rec in iter_unique(path) if rec.layer is not None]
 
 
 # ------------------------------------------------------------------------------ importing

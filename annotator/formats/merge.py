@@ -103,20 +103,14 @@ def read_source(path: str | Path) -> SourceData:
 
 def _read_export(path: Path) -> SourceData:
     """A canonical export: every line validated; gold lines carry their provenance."""
-    from .canonical import iter_canonical
+    from .canonical import iter_unique
 
     data = SourceData(str(path))
     seen: dict[str, Document] = {}
-    ids: dict[str, int] = {}
-    for rec in iter_canonical(path):
+    for rec in iter_unique(path):
         seen.setdefault(rec.document.id, rec.document)
         if rec.layer is None:
             continue
-        for item in (*rec.layer.spans, *rec.layer.frames):
-            if item.id in ids:
-                raise InputError(str(path), rec.line, f"id {item.id!r} is used again (first "
-                                 f"on line {ids[item.id]})")
-            ids[item.id] = rec.line
         data.layers.append(rec.layer)
         data.provenance += rec.provenance
     data.documents = list(seen.values())
