@@ -40,7 +40,8 @@ from ..domain.model import (
     validate_fragments,
 )
 from ..domain.provenance import Provenance
-from ..store.project import Project, _key_frames, _key_spans
+from ..store.project import Project
+from ..store.rows import key_frames, key_spans
 
 
 @dataclass
@@ -157,8 +158,8 @@ def _check_layer(project: Project, la: AnnotatedDocument, path: str) -> None:
 
 
 def _same_layer(a: AnnotatedDocument, b: AnnotatedDocument) -> bool:
-    return (_key_spans(a.spans) == _key_spans(b.spans)
-            and _key_frames(a.frames) == _key_frames(b.frames) and a.status == b.status)
+    return (key_spans(a.spans) == key_spans(b.spans)
+            and key_frames(a.frames) == key_frames(b.frames) and a.status == b.status)
 
 
 def _is_empty(la: AnnotatedDocument) -> bool:

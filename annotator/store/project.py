@@ -245,7 +245,7 @@ class Project:
         return span
 
     def _insert_span(self, span: Span) -> None:
-        self.db.execute(_INSERT_SPAN, rows.span_row(span))
+        self.db.execute(rows.INSERT_SPAN, rows.span_row(span))
 
     def span(self, span_id: str) -> Span:
         r = self._q("SELECT * FROM spans WHERE id = ?", (span_id,))
@@ -483,8 +483,8 @@ class Project:
             raise ConflictError(f"document {doc_id} has different text in this project")
         if (len(current.spans) == len(layer.spans) and len(current.frames) == len(layer.frames)
                 and current.status == layer.status
-                and _key_spans(current.spans) == _key_spans(layer.spans)
-                and _key_frames(current.frames) == _key_frames(layer.frames)):
+                and rows.key_spans(current.spans) == rows.key_spans(layer.spans)
+                and rows.key_frames(current.frames) == rows.key_frames(layer.frames)):
             return False
         with self.db.atomic():
             self.ensure_annotator(ann)
@@ -520,10 +520,10 @@ class Project:
 
     def _insert_items(self, layer: AnnotatedDocument) -> None:
         conn = self.db.conn
-        conn.executemany(_INSERT_SPAN_ROW, [rows.span_tuple(s) for s in layer.spans])
+        conn.executemany(rows.INSERT_SPAN_ROW, [rows.span_tuple(s) for s in layer.spans])
         if layer.frames:
-            frames = _parents_first(layer.frames)  # so that parent_id references resolve
-            conn.executemany(_INSERT_FRAME_ROW, [rows.frame_tuple(f) for f in frames])
+            frames = rows.parents_first(layer.frames)  # so that parent_id references resolve
+            conn.executemany(rows.INSERT_FRAME_ROW, [rows.frame_tuple(f) for f in frames])
             conn.executemany("INSERT INTO frame_roles VALUES (?, ?, ?, ?)",
                              [(f.id, sid, role, pos) for f in frames
                               for role, sid, pos in f.roles()])
@@ -575,41 +575,3 @@ class Project:
         return {"documents": docs, "spans": spans, "frames": frames, "status": status,
                 "schema": {"name": self.schema.name, "version": self.schema.version}}
 
-
-_INSERT_SPAN = (
-    'INSERT INTO spans(id, document_id, annotator, label, start, "end", fragments, text, '
-    "attributes, note, origin, created_at, updated_at) VALUES (:id, :document_id, "
-    ":annotator, :label, :start, :end, :fragments, :text, :attributes, :note, :origin, "
-    ":created_at, :updated_at)")
-
-
-_INSERT_SPAN_ROW = f"INSERT INTO spans({rows.SPAN_COLUMNS}) VALUES ({', '.join('?' * 13)})"
-_INSERT_FRAME_ROW = f"INSERT INTO frames({rows.FRAME_COLUMNS}) VALUES ({', '.join('?' * 8)})"
-
-
-def _key_spans(spans: Iterable[Span]) -> list[tuple[Any, ...]]:
-    return sorted((s.id, s.label, s.fragments, s.text, rows.dumps(s.attributes), s.note,
-                   s.origin) for s in spans)
-
-
-def _key_frames(frames: Iterable[Frame]) -> list[tuple[Any, ...]]:
-    return sorted((f.id, f.type, f.cue or "", f.sources, f.contents, f.parent_id or "",
-                   rows.dumps(f.attributes)) for f in frames)
-
-
-def _parents_first(frames: list[Frame]) -> list[Frame]:
-    by_id = {f.id: f for f in frames}
-    out: list[Frame] = []
-    seen: set[str] = set()
-
-    def visit(f: Frame, depth: int = 0) -> None:
-        if f.id in seen or depth > len(frames):
-            return
-        if f.parent_id in by_id:
-            visit(by_id[f.parent_id], depth + 1)
-        seen.add(f.id)
-        out.append(f)
-
-    for f in frames:
-        visit(f)
-    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from ..domain.model import Document, Frame, Span
@@ -101,3 +102,44 @@ def row_frame(row: Any, roles: list[tuple[str, str, int]]) -> Frame:
         parent_id=row["parent_id"], attributes=json.loads(row["attributes"]),
         created_at=row["created_at"], updated_at=row["updated_at"],
     )
+
+
+INSERT_SPAN = (
+    'INSERT INTO spans(id, document_id, annotator, label, start, "end", fragments, text, '
+    "attributes, note, origin, created_at, updated_at) VALUES (:id, :document_id, "
+    ":annotator, :label, :start, :end, :fragments, :text, :attributes, :note, :origin, "
+    ":created_at, :updated_at)")
+
+
+INSERT_SPAN_ROW = f"INSERT INTO spans({SPAN_COLUMNS}) VALUES ({', '.join('?' * 13)})"
+INSERT_FRAME_ROW = f"INSERT INTO frames({FRAME_COLUMNS}) VALUES ({', '.join('?' * 8)})"
+
+
+def key_spans(spans: Iterable[Span]) -> list[tuple[Any, ...]]:
+    """What makes two layers' spans the same (ids included), in a comparable order."""
+    return sorted((s.id, s.label, s.fragments, s.text, dumps(s.attributes), s.note,
+                   s.origin) for s in spans)
+
+
+def key_frames(frames: Iterable[Frame]) -> list[tuple[Any, ...]]:
+    return sorted((f.id, f.type, f.cue or "", f.sources, f.contents, f.parent_id or "",
+                   dumps(f.attributes)) for f in frames)
+
+
+def parents_first(frames: list[Frame]) -> list[Frame]:
+    """Frames ordered so that each parent comes before its children (cycles cut)."""
+    by_id = {f.id: f for f in frames}
+    out: list[Frame] = []
+    seen: set[str] = set()
+
+    def visit(f: Frame, depth: int = 0) -> None:
+        if f.id in seen or depth > len(frames):
+            return
+        if f.parent_id in by_id:
+            visit(by_id[f.parent_id], depth + 1)
+        seen.add(f.id)
+        out.append(f)
+
+    for f in frames:
+        visit(f)
+    return out
