@@ -335,15 +335,7 @@ def _parse_span(v: _Line, s: Any, doc: Document, annotator: str,
                 labels: frozenset[str] | None) -> Span:
     """One span, checked. Written for speed (a bulk import runs it per span): the common
     case costs a few type checks; anything unusual falls back to the generic checks."""
-    if type(s) is not dict:
-        raise v.fail("every span must be a JSON object")
-    sid = s.get("id")
-    if type(sid) is not str or not sid:
-        v.get(s, "id", str, "span", required=True)
-        raise v.fail("a span has an empty id")
-    what = f"span {sid}"
-    if not s.keys() <= SPAN_KEYS:
-        raise v.fail(f"{what}: unknown key(s) {', '.join(sorted(s.keys() - SPAN_KEYS))}")
+    sid, what = _item_head(v, s, "span", SPAN_KEYS)
     label = s.get("label")
     if type(label) is not str:
         v.get(s, "label", str, what, required=True)
@@ -399,17 +391,25 @@ def _new_span(*values: Any) -> Span:
     return span
 
 
+def _item_head(v: _Line, obj: Any, kind: str, keys: set[str],
+               ) -> tuple[str, str]:
+    """A span or frame object's id and its name for messages, after the checks both
+    share: an object, a non-empty string id, no unknown keys."""
+    if type(obj) is not dict:
+        raise v.fail(f"every {kind} must be a JSON object")
+    item_id = obj.get("id")
+    if type(item_id) is not str or not item_id:
+        v.get(obj, "id", str, kind, required=True)
+        raise v.fail(f"a {kind} has an empty id")
+    what = f"{kind} {item_id}"
+    if not obj.keys() <= keys:
+        raise v.fail(f"{what}: unknown key(s) {', '.join(sorted(obj.keys() - keys))}")
+    return item_id, what
+
+
 def _parse_frame(v: _Line, f: Any, doc: Document, annotator: str, span_ids: set[str],
                  schema: Schema | None) -> Frame:
-    if type(f) is not dict:
-        raise v.fail("every frame must be a JSON object")
-    fid = f.get("id")
-    if type(fid) is not str or not fid:
-        v.get(f, "id", str, "frame", required=True)
-        raise v.fail("a frame has an empty id")
-    what = f"frame {fid}"
-    if not f.keys() <= FRAME_KEYS:
-        raise v.fail(f"{what}: unknown key(s) {', '.join(sorted(f.keys() - FRAME_KEYS))}")
+    fid, what = _item_head(v, f, "frame", FRAME_KEYS)
     ftype = f.get("type", "ATTRIBUTION")
     if type(ftype) is not str:
         v.get(f, "type", str, what)

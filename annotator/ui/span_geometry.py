@@ -12,6 +12,7 @@ a direction change is drawn as the pieces the eye sees. Qt GUI only, no widgets.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QRectF
@@ -101,22 +102,20 @@ def range_rects(layout: QTextLayout, a: int, b: int, rtl: bool) -> list[tuple[QR
 def line_at(layout: QTextLayout, pos: int) -> int:
     """Index of the line holding block position ``pos`` (binary search: a paragraph may
     have thousands of lines, and ``lineForTextPosition`` scans them all)."""
-    lo, hi = 0, layout.lineCount() - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if layout.lineAt(mid).textStart() <= pos:
-            lo = mid
-        else:
-            hi = mid - 1
-    return max(0, lo)
+    return _last_line(layout, lambda i: layout.lineAt(i).textStart() <= pos)
 
 
 def line_at_y(layout: QTextLayout, y: float) -> int:
     """Index of the last line starting at or above ``y`` (layout coordinates)."""
+    return _last_line(layout, lambda i: layout.lineAt(i).y() <= y)
+
+
+def _last_line(layout: QTextLayout, before: Callable[[int], bool]) -> int:
+    """The last line index for which ``before`` holds (it holds for a prefix of lines)."""
     lo, hi = 0, layout.lineCount() - 1
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if layout.lineAt(mid).y() <= y:
+        if before(mid):
             lo = mid
         else:
             hi = mid - 1
