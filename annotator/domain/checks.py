@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from .model import Frame, Span
 from .schema import Schema
+from .text import short
 
 KIND_ROLE_MISSING = "role missing"
 KIND_ROLE_EXCESS = "too many in role"
@@ -34,12 +35,6 @@ class Problem:
     span_id: str | None = None
     frame_id: str | None = None
     offset: int = 0  # where in the text the problem is, for ordering and scrolling
-
-
-def short(text: str, limit: int = 40) -> str:
-    """One line of at most ``limit`` characters, for messages."""
-    one = " ".join(text.split())
-    return one if len(one) <= limit else one[: limit - 1] + "…"
 
 
 def check_layer(spans: Iterable[Span], frames: Iterable[Frame], schema: Schema) -> list[Problem]:

@@ -7,9 +7,7 @@ several for a discontinuous one; ``start``/``end`` are the hull of the fragments
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any
 
 GOLD = "gold"
@@ -31,6 +29,10 @@ Offsets = tuple[int, int]
 
 
 def now_iso() -> str:
+    # datetime and hashlib are imported where used, not at the top: opening the app needs
+    # neither (app start-up time, benchmarks/bench_ui_start.py)
+    from datetime import UTC, datetime
+
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
@@ -41,6 +43,8 @@ def new_id() -> str:
 
 
 def sha256_text(text: str) -> str:
+    import hashlib
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

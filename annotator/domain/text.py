@@ -42,6 +42,12 @@ TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]")
 MAX_DOCUMENT_CHARS = 10_000_000
 
 
+def short(text: str, limit: int = 40) -> str:
+    """One line of at most ``limit`` characters, for messages."""
+    one = " ".join(text.split())
+    return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
 def check_document_size(text: str, path: str, line: int | None) -> None:
     """Refuse a document text longer than :data:`MAX_DOCUMENT_CHARS`."""
     if len(text) > MAX_DOCUMENT_CHARS:

@@ -17,8 +17,8 @@ import json
 import os
 import sqlite3
 import sys
+import time
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import IO
 
@@ -75,7 +75,7 @@ class ProjectLease:
             fh.close()
             return False
         info = {"annotator": annotator, "pid": os.getpid(), "host": host_name(),
-                "since": datetime.now().isoformat(timespec="seconds")}
+                "since": time.strftime("%Y-%m-%dT%H:%M:%S")}  # local, as datetime.now()
         fh.seek(0)
         fh.truncate()
         fh.write(json.dumps(info).encode("utf-8"))

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from ..domain.errors import ConflictError, NotFoundError
 from ..domain.model import (
@@ -30,11 +31,13 @@ from ..domain.model import (
     now_iso,
     validate_fragments,
 )
-from ..domain.provenance import GoldChange, Provenance
 from ..domain.schema import Schema, load_schema, parse_schema
 from ..paths import default_schema_path
-from . import bulk, gold, rows
+from . import bulk, rows
 from .db import ProjectDatabase, migrate, open_database, schema_version
+
+if TYPE_CHECKING:  # gold records are imported where used (app start-up time)
+    from ..domain.provenance import GoldChange, Provenance
 
 
 @dataclass
@@ -537,28 +540,28 @@ class Project:
     # ----------------------------------------------------------------- gold (store/gold.py)
     def apply_gold(self, change: GoldChange) -> None:
         """Write one adjudication decision (gold items + provenance), all or nothing."""
-        gold.apply(self, change)
+        _gold().apply(self, change)
 
     def undo_gold(self, change: GoldChange) -> None:
         """Remove what :meth:`apply_gold` added for ``change``."""
-        gold.undo(self, change)
+        _gold().undo(self, change)
 
     def provenance(self, item_id: str) -> Provenance | None:
-        return gold.provenance(self, item_id)
+        return _gold().provenance(self, item_id)
 
     def provenance_for_document(self, document_id: str) -> list[Provenance]:
-        return gold.for_document(self, document_id)
+        return _gold().for_document(self, document_id)
 
     def all_provenance(self) -> list[Provenance]:
-        return gold.all_records(self)
+        return _gold().all_records(self)
 
     def recorded_change(self, document_id: str, item_ids: Iterable[str]) -> GoldChange | None:
         """The recorded decision on these annotator items, ready for :meth:`undo_gold`."""
-        return gold.change_for_items(self, document_id, item_ids)
+        return _gold().change_for_items(self, document_id, item_ids)
 
     def put_provenance(self, records: Iterable[Provenance]) -> int:
         """Insert or overwrite provenance records (merge, import); returns rows changed."""
-        return gold.put(self, records)
+        return _gold().put(self, records)
 
     # ----------------------------------------------------------------- stats
     def stats(self) -> dict[str, Any]:
@@ -575,3 +578,9 @@ class Project:
         return {"documents": docs, "spans": spans, "frames": frames, "status": status,
                 "schema": {"name": self.schema.name, "version": self.schema.version}}
 
+
+def _gold() -> ModuleType:
+    """:mod:`annotator.store.gold`, imported on first use (app start-up time)."""
+    from . import gold
+
+    return gold

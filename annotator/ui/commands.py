@@ -14,8 +14,8 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from ..domain.checks import short
 from ..domain.model import Frame, Span
+from ..domain.text import short
 from ..store.lock import explain
 from ..store.project import DeletedSpan
 from .session import ACTION_ERRORS, AnnotationSession

@@ -21,10 +21,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication
 
-from ..domain.checks import short
 from ..domain.framing import assign_roles, frame_with_roles, pick, without_span
 from ..domain.model import Frame, Span, new_id
 from ..domain.schema import AttributeDef, FrameDef
+from ..domain.text import short
 from . import commands as C
 from .article_view import ArticleView
 from .frame_panel import FramePanel, frame_summary

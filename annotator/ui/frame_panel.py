@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.checks import short
 from ..domain.model import Frame, Span
 from ..domain.schema import Schema
+from ..domain.text import short
 from .fields import AttributeForm, plain_label
 
 ROLE_ORDER = {"cue": 0, "source": 1, "content": 2}

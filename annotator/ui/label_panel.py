@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.checks import short
 from ..domain.model import Span
 from ..domain.schema import Schema
+from ..domain.text import short
 from .fields import AttributeForm, EscapeFilter, KeyCombo, plain_label, plain_tip
 
 

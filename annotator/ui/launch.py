@@ -36,8 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def application(argv: Sequence[str] = ()) -> QApplication:
-    from PySide6.QtGui import QIcon
+def application(argv: Sequence[str] = (), icon: bool = True) -> QApplication:
+    """The QApplication (made once), named, styled and (``icon``) with its window icon."""
     from PySide6.QtWidgets import QApplication
 
     from ..paths import resources_dir
@@ -50,10 +50,21 @@ def application(argv: Sequence[str] = ()) -> QApplication:
     style = resources_dir() / "style.qss"
     if style.is_file():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
+    if icon:
+        set_window_icon(app)
+    return app  # type: ignore[return-value]
+
+
+def set_window_icon(app: QApplication) -> None:
+    """The app's icon on every window. Loading the SVG icon engine costs start-up a few
+    ms, so :func:`run_gui` calls this once the window has been shown."""
+    from PySide6.QtGui import QIcon
+
+    from ..paths import resources_dir
+
     icon = resources_dir() / "icons" / "annotator.svg"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
-    return app  # type: ignore[return-value]
 
 
 def open_window(project_path: str | None, annotator: str | None,
@@ -71,6 +82,7 @@ def open_window(project_path: str | None, annotator: str | None,
     if not name:
         from .dialogs import ask_annotator_name
 
+        _icon_before_dialog()
         asked = ask_annotator_name()
         if not asked:
             return None
@@ -80,6 +92,7 @@ def open_window(project_path: str | None, annotator: str | None,
     except (AnnotatorError, OSError) as exc:
         from .dialogs import show_error
 
+        _icon_before_dialog()
         show_error(None, "Cannot open project", str(exc))
         return None
     from .watch import install_guard, take_lease
@@ -93,11 +106,21 @@ def open_window(project_path: str | None, annotator: str | None,
             lease.release()
         from .dialogs import show_error
 
+        _icon_before_dialog()
         show_error(None, "Cannot start", str(exc))
         return None
     window = MainWindow(session, settings)
     install_guard(window, lease)
     return window
+
+
+def _icon_before_dialog() -> None:
+    """A dialog shown before the main window gets the app icon too."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is not None and app.windowIcon().isNull():  # type: ignore[attr-defined]
+        set_window_icon(app)  # type: ignore[arg-type]
 
 
 def run_gui(argv: Sequence[str]) -> int:
@@ -128,11 +151,13 @@ def _run(argv: Sequence[str], collecting: bool) -> int:
     import shiboken6
     from PySide6.QtCore import QTimer
 
-    app = application()
+    app = application(icon=False)
     window = open_window(args.project, args.annotator)
     if window is None:
         return 1
     window.show()
+    # after the first paint: the icon (title bar, task bar), then the collector
+    QTimer.singleShot(0, lambda: set_window_icon(app))
     if collecting:
         QTimer.singleShot(0, _collect_again)
     code = app.exec()

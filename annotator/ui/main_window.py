@@ -26,7 +26,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -37,9 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.checks import check_layer, short
 from ..domain.errors import AnnotatorError
 from ..domain.model import STATUS_DONE, STATUS_IN_PROGRESS
+from ..domain.text import short
 from ..store.project import Project
 from . import commands as C
 from .article_view import ArticleView
@@ -229,6 +228,8 @@ class MainWindow(QMainWindow):
         if self.session.status() == STATUS_DONE:
             self.show_message("This document is already done.")
             return
+        from ..domain.checks import check_layer
+
         problems = check_layer(self.session.spans.values(), self.session.frames.values(),
                                self.session.schema)
         if problems:
@@ -300,6 +301,8 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- projects, import
     def choose_project(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(
             self, "Open project", str(self._dialog_dir()),
             "Annotator projects (*.db *.annotator);;All files (*)")
@@ -307,6 +310,8 @@ class MainWindow(QMainWindow):
             self._open_project(path, create=False)
 
     def new_project(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getSaveFileName(
             self, "New project", str(self._dialog_dir() / "project.annotator.db"),
             "Annotator projects (*.db)")
@@ -340,6 +345,8 @@ class MainWindow(QMainWindow):
         return self.project.path.parent if self.project.path else Path.home()
 
     def import_files(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         paths, _ = QFileDialog.getOpenFileNames(
             self, "Import articles", str(self._dialog_dir()),
             "Articles (*.txt *.jsonl);;All files (*)")
@@ -347,6 +354,8 @@ class MainWindow(QMainWindow):
             self.import_paths(paths)
 
     def import_folder(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path = QFileDialog.getExistingDirectory(self, "Import a folder of articles",
                                                 str(self._dialog_dir()))
         if path:

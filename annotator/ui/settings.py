@@ -10,12 +10,11 @@ per process. Per-project values are grouped under a hash of the project's resolv
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
+from PySide6.QtCore import QByteArray, QCryptographicHash, QSettings, QStandardPaths
 
 SETTINGS_FILE = "settings.ini"
 
@@ -33,7 +32,9 @@ def project_key(path: str | Path | None) -> str:
     if path is None:
         return "memory"
     resolved = str(Path(path).expanduser().resolve())
-    return "p" + hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:16]
+    # Qt's SHA-1 (the same digest as hashlib's) spares start-up the OpenSSL import
+    digest = QCryptographicHash.hash(resolved.encode("utf-8"), QCryptographicHash.Algorithm.Sha1)
+    return "p" + bytes(digest.toHex().data()).decode("ascii")[:16]
 
 
 class Settings:

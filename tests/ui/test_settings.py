@@ -39,3 +39,14 @@ def test_bad_stored_values_fall_back_to_defaults(qapp, tmp_path):
     assert s.snap_to_words is True
     s.snap_to_words = False
     assert Settings(tmp_path / "s.ini").snap_to_words is False
+
+
+def test_project_key_is_the_sha1_of_the_resolved_path(tmp_path):
+    # Qt's SHA-1 replaced hashlib's (start-up time): keys saved before must still match
+    import hashlib
+
+    for name in ("p.db", "émoji 😀 dir/p.annotator.db"):
+        path = tmp_path / name
+        resolved = str(path.expanduser().resolve())
+        assert project_key(path) == "p" + hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:16]
+    assert project_key(None) == "memory"

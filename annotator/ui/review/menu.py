@@ -14,7 +14,6 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ...domain.errors import AnnotatorError
 from ..fields import plain_tip  # escaped rich text: message boxes show file names literally
@@ -57,11 +56,15 @@ class ReviewMenu:
 
     # ------------------------------------------------------------------ merge
     def choose_and_merge(self) -> MergeReport | None:
+        from PySide6.QtWidgets import QFileDialog  # here: start-up time
+
         paths, _ = QFileDialog.getOpenFileNames(
             self.w, "Merge other annotators' work", str(self.w._dialog_dir()), MERGE_FILTER)
         return self.merge_paths(paths) if paths else None
 
     def merge_paths(self, paths: list[str]) -> MergeReport | None:
+        from PySide6.QtWidgets import QMessageBox
+
         from ...formats.merge import merge_sources
 
         project = self.w.project
