@@ -268,8 +268,24 @@ def _schema_of(v: _Line, obj: dict[str, Any], cache: dict[str, Any]) -> Schema |
     return schema
 
 
-def _parse_line(obj: Any, path: str, lineno: int,
-                cache: dict[str, Any] | None = None) -> CanonicalRecord:
+@dataclass
+class LineHead:
+    """A line's checked document part and its unchecked body (what :func:`_parse_line`
+    checks before the spans; the bulk import shares it). ``status`` is None on a bare
+    document line (``annotator`` None), whose body is checked empty already."""
+
+    v: _Line
+    document: Document
+    schema: Schema | None
+    annotator: str | None
+    status: str | None
+    spans: list[Any]
+    frames: list[Any]
+    provenance: list[Any]
+
+
+def _parse_head(obj: Any, path: str, lineno: int,
+                cache: dict[str, Any] | None = None) -> LineHead:
     v = _Line(path, lineno)
     if not isinstance(obj, dict):
         raise v.fail("each line must be a JSON object")
@@ -306,28 +322,42 @@ def _parse_line(obj: Any, path: str, lineno: int,
     if annotator is None:
         if spans_raw or frames_raw or prov_raw or obj.get("status") is not None:
             raise v.fail("a line without an annotator can hold no spans, frames or status")
-        return CanonicalRecord(lineno, document, None, schema)
+        return LineHead(v, document, schema, None, None, [], [], [])
     if not annotator.strip():
         raise v.fail('"annotator" is empty')
     status = v.get(obj, "status", str, "line", "todo")
     if status not in STATUSES:
         raise v.fail(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
-    labels = frozenset(schema.label_names) if schema is not None else None
-    spans = [_parse_span(v, s, document, annotator, labels) for s in spans_raw]
-    ids: set[str] = set()
-    for s in spans:
-        if s.id in ids:
-            raise v.fail(f"duplicate span id {s.id!r}")
-        ids.add(s.id)
-    frames = [_parse_frame(v, f, document, annotator, ids, schema) for f in frames_raw]
-    _check_frame_graph(v, frames)
+    return LineHead(v, document, schema, annotator, status, spans_raw, frames_raw, prov_raw)
+
+
+def _parse_provenance(v: _Line, prov_raw: list[Any]) -> list[Provenance]:
     provenance = []
     for p in prov_raw:
         try:
             provenance.append(Provenance.from_json(p))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise v.fail(f"bad provenance record: {exc}") from None
-    layer = AnnotatedDocument(document, annotator, status, spans, frames)
+    return provenance
+
+
+def _parse_line(obj: Any, path: str, lineno: int,
+                cache: dict[str, Any] | None = None) -> CanonicalRecord:
+    h = _parse_head(obj, path, lineno, cache)
+    v, document, schema, annotator = h.v, h.document, h.schema, h.annotator
+    if annotator is None or h.status is None:
+        return CanonicalRecord(lineno, document, None, schema)
+    labels = frozenset(schema.label_names) if schema is not None else None
+    spans = [_parse_span(v, s, document, annotator, labels) for s in h.spans]
+    ids: set[str] = set()
+    for s in spans:
+        if s.id in ids:
+            raise v.fail(f"duplicate span id {s.id!r}")
+        ids.add(s.id)
+    frames = [_parse_frame(v, f, document, annotator, ids, schema) for f in h.frames]
+    _check_frame_graph(v, frames)
+    provenance = _parse_provenance(v, h.provenance)
+    layer = AnnotatedDocument(document, annotator, h.status, spans, frames)
     return CanonicalRecord(lineno, document, layer, schema, provenance)
 
 
@@ -441,33 +471,37 @@ def _parse_frame(v: _Line, f: Any, doc: Document, annotator: str, span_ids: set[
 
 
 def _check_frame_graph(v: _Line, frames: list[Frame]) -> None:
-    by_id: dict[str, Frame] = {}
-    for f in frames:
-        if f.id in by_id:
-            raise v.fail(f"duplicate frame id {f.id!r}")
-        by_id[f.id] = f
-    for f in frames:
-        seen = {f.id}
-        p = f.parent_id
+    check_frame_parents(v, [(f.id, f.parent_id) for f in frames])
+
+
+def check_frame_parents(v: _Line, frames: list[tuple[str, str | None]]) -> None:
+    """(frame id, parent id) pairs of one layer: ids unique, parents in the layer, no
+    cycles."""
+    by_id: dict[str, str | None] = {}
+    for fid, parent in frames:
+        if fid in by_id:
+            raise v.fail(f"duplicate frame id {fid!r}")
+        by_id[fid] = parent
+    for fid, parent in frames:
+        seen = {fid}
+        p = parent
         while p is not None:
             if p not in by_id:
-                raise v.fail(f"frame {f.id}: parent {p!r} is not a frame in this layer")
+                raise v.fail(f"frame {fid}: parent {p!r} is not a frame in this layer")
             if p in seen:
-                raise v.fail(f"frame {f.id}: its parents form a cycle")
+                raise v.fail(f"frame {fid}: its parents form a cycle")
             seen.add(p)
-            p = by_id[p].parent_id
+            p = by_id[p]
 
 
-def iter_canonical(path: str | Path) -> Iterator[CanonicalRecord]:
-    """Parse and validate line by line (streaming). Checks inside a line and across lines:
-    one line per (document, annotator); a document id always names the same text."""
-    path = Path(path)
+def json_lines(path: str | Path) -> Iterator[tuple[int, Any, int]]:
+    """(line number, parsed JSON value, bytes read up to the end of the line) for every
+    non-blank line (a leading BOM allowed); invalid UTF-8 or JSON and a file with no line
+    raise :class:`InputError`."""
     name = str(path)
-    texts: dict[str, tuple[str, int]] = {}
-    layers: dict[tuple[str, str], int] = {}
-    schemas: dict[str, Any] = {}  # the last schema parsed, reused while lines repeat it
     any_line = False
     offset = 0
+    loads = json.loads
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
@@ -485,27 +519,38 @@ def iter_canonical(path: str | Path) -> Iterator[CanonicalRecord]:
                 raise InputError(name, lineno, f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})"
                                  ) from None
             try:
-                obj = json.loads(line)
+                obj = loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(name, lineno, f"invalid JSON: {exc.msg} (column {exc.colno})"
                                  ) from None
-            rec = _parse_line(obj, name, lineno, schemas)
-            rec.offset = offset
             any_line = True
-            doc = rec.document
-            first = texts.setdefault(doc.id, (doc.text_sha256, lineno))
-            if first[0] != doc.text_sha256:
-                raise InputError(name, lineno, f"document {doc.id} has different text than "
-                                 f"on line {first[1]}")
-            if rec.layer is not None:
-                key = (doc.id, rec.layer.annotator)
-                if key in layers:
-                    raise InputError(name, lineno, f"a second line for document {doc.id} and "
-                                     f"annotator {key[1]} (first on line {layers[key]})")
-                layers[key] = lineno
-            yield rec
+            yield lineno, obj, offset
     if not any_line:
         raise InputError(name, 1, "the file holds no lines")
+
+
+def iter_canonical(path: str | Path) -> Iterator[CanonicalRecord]:
+    """Parse and validate line by line (streaming). Checks inside a line and across lines:
+    one line per (document, annotator); a document id always names the same text."""
+    name = str(path)
+    texts: dict[str, tuple[str, int]] = {}
+    layers: dict[tuple[str, str], int] = {}
+    schemas: dict[str, Any] = {}  # the last schema parsed, reused while lines repeat it
+    for lineno, obj, offset in json_lines(path):
+        rec = _parse_line(obj, name, lineno, schemas)
+        rec.offset = offset
+        doc = rec.document
+        first = texts.setdefault(doc.id, (doc.text_sha256, lineno))
+        if first[0] != doc.text_sha256:
+            raise InputError(name, lineno, f"document {doc.id} has different text than "
+                             f"on line {first[1]}")
+        if rec.layer is not None:
+            key = (doc.id, rec.layer.annotator)
+            if key in layers:
+                raise InputError(name, lineno, f"a second line for document {doc.id} and "
+                                 f"annotator {key[1]} (first on line {layers[key]})")
+            layers[key] = lineno
+        yield rec
 
 
 def iter_unique(path: str | Path) -> Iterator[CanonicalRecord]:
@@ -549,10 +594,15 @@ def import_canonical(project: Project, path: str | Path, *, annotator: str | Non
     except OSError as exc:
         raise InputError(str(path), None, f"cannot read: {exc.strerror}") from None
     with bulk_cache(project), project.transaction():
-        writer = LayerWriter(project, path, add_labels=add_labels, rename_to=annotator)
-        # an empty project: every layer is inserted as new (no lookups by document), so
-        # the secondary indexes are built once at the end, inside the same transaction
-        with deferred_indexes(project, active=writer.empty):
+        if project.count_documents() == 0:
+            # nothing to look up or match in the project: rows straight from the lines,
+            # the secondary indexes built once at the end, inside the same transaction
+            from .canonical_bulk import import_into_empty
+            with deferred_indexes(project):
+                report = import_into_empty(project, path, size, add_labels=add_labels,
+                                           rename_to=annotator, progress=progress)
+        else:
+            writer = LayerWriter(project, path, add_labels=add_labels, rename_to=annotator)
             batch: list[CanonicalRecord] = []
             for rec in iter_canonical(path):
                 if progress and progress(rec.offset, size) is False:
