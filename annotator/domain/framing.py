@@ -6,12 +6,13 @@ with a message a user can act on, a span whose label fills no role or a role giv
 spans than its ``max``. Missing required roles are allowed here (a frame may be completed
 later); :mod:`annotator.domain.checks` lists them before a document is marked done.
 ``frame_with_roles`` writes roles into a :class:`Frame`. ``pick`` keeps the running list
-of picked spans as the annotator tags. Stdlib only.
+of picked spans as the annotator tags. ``nested_under`` lists the frames a frame may
+not be nested in (itself and its descendants would make a loop). Stdlib only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from .model import ROLE_CONTENT, ROLE_CUE, ROLE_SOURCE, Frame, Span
 from .schema import FrameDef
@@ -75,3 +76,20 @@ def pick(fdef: FrameDef | None, picks: list[Span], span: Span) -> list[Span]:
     if role.max is not None and len(same) >= role.max:
         return [span]
     return [*picks, span]
+
+
+def nested_under(frames: Iterable[Frame], frame_id: str) -> set[str]:
+    """Ids of the frames nested, at any depth, in ``frame_id`` (itself not included):
+    none of them can become its parent without a loop."""
+    children: dict[str, list[str]] = {}
+    for f in frames:
+        if f.parent_id:
+            children.setdefault(f.parent_id, []).append(f.id)
+    found: set[str] = set()
+    todo = list(children.get(frame_id, ()))
+    while todo:
+        fid = todo.pop()
+        if fid not in found and fid != frame_id:
+            found.add(fid)
+            todo.extend(children.get(fid, ()))
+    return found

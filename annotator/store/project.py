@@ -336,6 +336,7 @@ class Project:
         with self.db.atomic():
             self.ensure_annotator(frame.annotator)
             self._check_frame_spans(frame)
+            self._check_frame_parent(frame)
             self.db.execute(
                 "INSERT INTO frames(id, document_id, annotator, type, parent_id, attributes, "
                 "created_at, updated_at) VALUES (:id, :document_id, :annotator, :type, "
@@ -357,6 +358,23 @@ class Project:
             if r["document_id"] != frame.document_id or r["annotator"] != frame.annotator:
                 raise ConflictError(f"span {sid} belongs to another document or annotator")
 
+    def _check_frame_parent(self, frame: Frame) -> None:
+        """A frame nests in another frame of its own document and annotator, never (at any
+        depth) in itself."""
+        pid, seen = frame.parent_id, {frame.id}
+        while pid is not None:
+            if pid in seen:
+                raise ConflictError(f"frame {frame.id} cannot be nested in {frame.parent_id}: "
+                                    "the nesting would loop")
+            r = self._q("SELECT document_id, annotator, parent_id FROM frames WHERE id = ?",
+                        (pid,))
+            if not r:
+                raise NotFoundError(f"frame {frame.id} names missing parent frame {pid}")
+            if r[0]["document_id"] != frame.document_id or r[0]["annotator"] != frame.annotator:
+                raise ConflictError(f"frame {pid} belongs to another document or annotator")
+            seen.add(pid)
+            pid = r[0]["parent_id"]
+
     def _write_roles(self, frame: Frame) -> None:
         self.db.execute("DELETE FROM frame_roles WHERE frame_id = ?", (frame.id,))
         self.db.conn.executemany("INSERT INTO frame_roles VALUES (?, ?, ?, ?)",
@@ -367,6 +385,7 @@ class Project:
         with self.db.atomic():
             old = self.frame(frame.id)
             self._check_frame_spans(frame)
+            self._check_frame_parent(frame)
             new = frame.with_changes(updated_at=now_iso(), created_at=old.created_at)
             self.db.execute("UPDATE frames SET type = ?, parent_id = ?, attributes = ?, "
                             "updated_at = ? WHERE id = ?",

@@ -55,6 +55,7 @@ class AnnotationController(QObject):
         frames.add_picked_clicked.connect(self.add_picked_to_frame)
         frames.remove_role_clicked.connect(self.remove_from_frame)
         frames.attribute_edited.connect(self.set_frame_attribute)
+        frames.parent_chosen.connect(lambda fid: self.set_frame_parent(fid or None))
         frames.delete_frame_clicked.connect(self.delete_frame)
         for panel in (labels, frames):
             panel.escaped.connect(self.focus_article)
@@ -416,6 +417,19 @@ class AnnotationController(QObject):
             return
         self.s.execute(C.DeleteFrame(self.s, frame, "delete frame "
                                      + short(frame_summary(frame, self.s.spans), 60)))
+
+    def set_frame_parent(self, parent_id: str | None) -> None:
+        """Nest the current frame in ``parent_id`` (None: not nested)."""
+        frame = self.s.frames.get(self.frame_id or "")
+        if frame is None or parent_id == frame.parent_id:
+            return
+        parent = self.s.frames.get(parent_id or "")
+        if parent_id is not None and parent is None:
+            self.message.emit("That frame is not in this document.")
+            return
+        text = (f"nest frame in {short(frame_summary(parent, self.s.spans), 50)}" if parent
+                else "frame no longer nested")
+        self.s.execute(C.EditFrame(self.s, frame.with_changes(parent_id=parent_id), text))
 
     def set_frame_attribute(self, name: str, value: Any) -> None:
         frame = self.s.frames.get(self.frame_id or "")

@@ -124,12 +124,19 @@ class AttributeForm(QWidget):
         self._targets: list[str] = []
         self._escape = EscapeFilter(self)
         self._escape.escaped.connect(self.escaped)
+        self._fixed_rows = 0
+
+    def add_fixed_row(self, caption: str, editor: QWidget) -> None:
+        """A row above the attributes that stays when the definitions change (lined up
+        with them)."""
+        self.form.insertRow(self._fixed_rows, plain_label(caption), editor)
+        self._fixed_rows += 1
 
     def set_defs(self, defs: tuple[AttributeDef, ...]) -> None:
         if defs == self.defs:
             return
-        while self.form.rowCount():
-            self.form.removeRow(0)
+        while self.form.rowCount() > self._fixed_rows:
+            self.form.removeRow(self._fixed_rows)
         self.defs, self.editors = defs, {}
         for d in defs:
             editor: QWidget

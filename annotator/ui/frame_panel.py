@@ -3,19 +3,22 @@
 - "Picked": the spans the next frame will be made of (spans tagged since the last frame,
   plus spans Ctrl+clicked), with Make frame (A) and Clear (Esc).
 - The document's frames as a list; choosing one makes it the current frame.
-- The current frame: its roles (cue, sources, contents) with add/remove, its attributes
-  (stance, target with completion, quote form, type: whatever the schema defines), delete.
+- The current frame: its roles (cue, sources, contents) with add/remove, the frame it is
+  nested in (an attribution inside another one's content: "X said that Y said Z"), its
+  attributes (stance, target with completion, quote form, type: whatever the schema
+  defines), delete. Nested frames are marked ↳ in the list.
 
 Like the label panel it only shows and reports; the controller makes the actions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QListWidget,
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.framing import nested_under
 from ..domain.model import Frame, Span
 from ..domain.schema import Schema
 from ..domain.text import short
@@ -52,6 +56,45 @@ def frame_summary(frame: Frame, spans: Mapping[str, Span]) -> str:
     return line
 
 
+class ParentCombo(QComboBox):
+    """The frame a frame is nested in. It holds "(not nested)" and the current parent;
+    the other candidates are listed when the list opens (``candidates()``), so showing a
+    frame costs O(1) however many frames the document has."""
+
+    NONE = "(not nested)"
+
+    def __init__(self, candidates: Callable[[], list[tuple[str, str]]]) -> None:
+        super().__init__()
+        self._candidates = candidates
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(12)
+
+    def show_parent(self, parent_id: str | None, text: str) -> None:
+        self.blockSignals(True)
+        self.clear()
+        self.addItem(self.NONE, "")
+        if parent_id:
+            self.addItem(text, parent_id)
+            self.setCurrentIndex(1)
+        self.blockSignals(False)
+
+    def fill(self) -> None:
+        """Every frame this one may nest in, the current choice kept."""
+        current = self.currentData() or ""
+        self.blockSignals(True)
+        self.clear()
+        self.addItem(self.NONE, "")
+        for frame_id, text in self._candidates():
+            self.addItem(text, frame_id)
+            if frame_id == current:
+                self.setCurrentIndex(self.count() - 1)
+        self.blockSignals(False)
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt's name
+        self.fill()
+        super().showPopup()
+
+
 def _button(text: str, name: str) -> QPushButton:
     b = QPushButton(text)
     b.setObjectName(name)
@@ -66,6 +109,7 @@ class FramePanel(QWidget):
     add_picked_clicked = Signal()
     remove_role_clicked = Signal(str)  # span id to take out of the current frame
     attribute_edited = Signal(str, object)
+    parent_chosen = Signal(str)  # frame id the current frame is nested in, "" for none
     delete_frame_clicked = Signal()
     escaped = Signal()
 
@@ -73,6 +117,8 @@ class FramePanel(QWidget):
         super().__init__(parent)
         self.frame: Frame | None = None
         self._items: dict[str, QListWidgetItem] = {}
+        self._frames: dict[str, Frame] = {}
+        self._spans: Mapping[str, Span] = {}
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
 
@@ -129,7 +175,13 @@ class FramePanel(QWidget):
         row.addWidget(self.remove_button)
         row.addStretch(1)
         d.addLayout(row)
+        self.parent_combo = ParentCombo(self._parent_candidates)
+        self.parent_combo.setObjectName("frame_parent")
+        self.parent_combo.setToolTip("An attribution inside another one's content: choose "
+                                     "the frame this one is nested in")
+        self.parent_combo.activated.connect(self._parent_activated)
         self.attributes = AttributeForm()
+        self.attributes.add_fixed_row("nested in", self.parent_combo)
         self.attributes.edited.connect(self.attribute_edited)
         self.attributes.escaped.connect(self.escaped)
         d.addWidget(self.attributes)
@@ -168,8 +220,11 @@ class FramePanel(QWidget):
         lst.blockSignals(True)
         lst.clear()
         self._items: dict[str, QListWidgetItem] = {}
+        self._frames = {f.id: f for f in frames}
+        self._spans = spans
         for frame in sorted(frames, key=lambda f: _frame_pos(f, spans)):
-            item = QListWidgetItem(frame_summary(frame, spans))
+            nested = "↳ " if frame.parent_id in self._frames else ""
+            item = QListWidgetItem(nested + frame_summary(frame, spans))
             item.setData(Qt.ItemDataRole.UserRole, frame.id)
             lst.addItem(item)
             self._items[frame.id] = item
@@ -207,6 +262,10 @@ class FramePanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, sid)
             self.roles_list.addItem(item)
         _fit_height(self.roles_list, rows=max(3, self.roles_list.count()), cap=120)
+        parent = self._frames.get(frame.parent_id or "")
+        self.parent_combo.show_parent(frame.parent_id,
+                                      short(frame_summary(parent, spans), 70) if parent
+                                      else f"frame {frame.parent_id}")
         fdef = schema.frame(frame.type) if schema else None
         self.attributes.set_defs(fdef.attributes if fdef else ())
         self.attributes.set_values(frame.attributes)
@@ -223,6 +282,19 @@ class FramePanel(QWidget):
         sid = self.current_role_span()
         if sid:
             self.remove_role_clicked.emit(sid)
+
+    def _parent_candidates(self) -> list[tuple[str, str]]:
+        """(id, summary) of the frames the current frame may be nested in, in text order."""
+        frame = self.frame
+        if frame is None:
+            return []
+        banned = nested_under(self._frames.values(), frame.id) | {frame.id}
+        return [(f.id, short(frame_summary(f, self._spans), 70))
+                for f in sorted(self._frames.values(), key=lambda f: _frame_pos(f, self._spans))
+                if f.id not in banned]
+
+    def _parent_activated(self, index: int) -> None:
+        self.parent_chosen.emit(self.parent_combo.itemData(index) or "")
 
     def _current_changed(self, item: QListWidgetItem | None, _prev: object) -> None:
         self.frame_chosen.emit(item.data(Qt.ItemDataRole.UserRole) if item else "")

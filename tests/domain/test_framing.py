@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.domain.framing import assign_roles, frame_with_roles, pick, without_span
+from annotator.domain.framing import (
+    assign_roles,
+    frame_with_roles,
+    nested_under,
+    pick,
+    without_span,
+)
 from annotator.domain.model import Frame, Span
 from annotator.domain.schema import load_schema
 from annotator.paths import default_schema_path
@@ -47,3 +53,16 @@ def test_pick_appends_until_a_full_role_starts_a_new_attribution():
     assert [p.id for p in picks] == ["s", "q", "c"]
     assert [p.id for p in pick(FDEF, picks, cue2)] == ["q2"]
     assert pick(None, picks, cue2) == picks
+
+
+def test_nested_under_finds_descendants_at_any_depth():
+    def f(fid: str, parent: str | None = None) -> Frame:
+        return Frame(id=fid, document_id="d", annotator="a", parent_id=parent)
+
+    frames = [f("a"), f("b", "a"), f("c", "b"), f("d", "a"), f("e"), f("g", "e")]
+    assert nested_under(frames, "a") == {"b", "c", "d"}
+    assert nested_under(frames, "b") == {"c"}
+    assert nested_under(frames, "c") == set()
+    assert nested_under(frames, "e") == {"g"}
+    # a loop stored by some other tool does not hang it, and never lists the frame itself
+    assert nested_under([f("x", "y"), f("y", "x")], "x") == {"y"}

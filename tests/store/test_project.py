@@ -129,6 +129,30 @@ def test_nested_frames(doc_project):
     assert p.frame(inner.id).parent_id is None
 
 
+def test_nesting_stays_in_the_layer_and_never_loops(doc_project):
+    p = doc_project
+    outer = p.add_frame(Frame(id="outer", document_id="doc1", annotator="alice"))
+    mid = p.add_frame(Frame(id="mid", document_id="doc1", annotator="alice", parent_id="outer"))
+    inner = p.add_frame(Frame(id="inner", document_id="doc1", annotator="alice",
+                              parent_id="mid"))
+    before = {f.id: f.parent_id for f in p.frames("doc1")}
+    for frame, parent in ((outer, "inner"), (outer, "mid"), (mid, "mid"), (outer, "outer")):
+        with pytest.raises(ConflictError, match="loop"):
+            p.update_frame(frame.with_changes(parent_id=parent))
+    with pytest.raises(NotFoundError):
+        p.update_frame(inner.with_changes(parent_id="nope"))
+    bobs = p.add_frame(Frame(id="bobs", document_id="doc1", annotator="bob"))
+    with pytest.raises(ConflictError, match="another document or annotator"):
+        p.update_frame(inner.with_changes(parent_id=bobs.id))
+    with pytest.raises(ConflictError, match="another document or annotator"):
+        p.add_frame(Frame(id="x", document_id="doc1", annotator="bob", parent_id="outer"))
+    assert {f.id: f.parent_id for f in p.frames("doc1") if f.annotator == "alice"} == before
+    p.update_frame(inner.with_changes(parent_id="outer"))  # re-nesting elsewhere is fine
+    p.update_frame(mid.with_changes(parent_id=None))
+    assert {f.id: f.parent_id for f in p.frames("doc1") if f.annotator == "alice"} == {
+        "outer": None, "mid": None, "inner": "outer"}
+
+
 def test_frame_refuses_foreign_or_missing_spans(doc_project):
     p = doc_project
     bob = p.add_span(p.make_span("doc1", "bob", "CUE", [(10, 14)]))

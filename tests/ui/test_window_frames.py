@@ -181,3 +181,63 @@ def test_relabelling_a_frame_member_out_of_its_role_is_refused(window, qtbot):
     assert window.project.span(cue.id).label == "CUE"
     assert window.session.spans[cue.id].label == "CUE"
     assert "must be a CUE" in window.status_label.text()
+
+
+def _choose_parent(window, frame_id: str | None) -> list[str]:
+    """Open the "Nested in" list, pick ``frame_id`` (None: not nested); returns the ids
+    that were offered."""
+    combo = window.frame_panel.parent_combo
+    combo.showPopup()
+    offered = [combo.itemData(i) for i in range(1, combo.count())]
+    combo.hidePopup()
+    index = combo.findData(frame_id or "")
+    assert index >= 0, (frame_id, offered)
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+    return offered
+
+
+def test_a_frame_nests_in_another_with_undo_and_never_in_its_own_nest(window, qtbot):
+    tag_attribution(window, qtbot)
+    press(qtbot, window, K.Key_A)
+    [outer] = frames(window)
+    tag(qtbot, window, "Critics", K.Key_1)
+    tag(qtbot, window, "argued", K.Key_2)
+    tag(qtbot, window, "the opposite", K.Key_3)
+    press(qtbot, window, K.Key_A)
+    inner = next(f for f in frames(window) if f.id != outer.id)
+    assert window.controller.frame_id == inner.id
+    combo = window.frame_panel.parent_combo
+    assert combo.currentText() == "(not nested)"
+
+    assert _choose_parent(window, outer.id) == [outer.id]  # never itself
+    assert window.project.frame(inner.id).parent_id == outer.id
+    assert window.status_label.text().startswith("Saved: nest frame in")
+    texts = [window.frame_panel.frames_list.item(i).text() for i in range(2)]
+    assert [t.startswith("↳ ") for t in texts] == [False, True]
+    assert combo.currentData() == outer.id and "Officials" in combo.currentText()
+
+    # the outer frame cannot nest in the frame nested in it
+    window.controller.choose_frame(outer.id)
+    assert window.frame_panel.parent_combo.currentText() == "(not nested)"
+    assert _choose_parent(window, None) == []
+    assert window.project.frame(outer.id).parent_id is None
+
+    press(qtbot, window, K.Key_Z, CTRL)
+    assert window.project.frame(inner.id).parent_id is None
+    press(qtbot, window, K.Key_Z, CTRL | SHIFT)
+    assert window.project.frame(inner.id).parent_id == outer.id
+
+    # deleting the outer frame un-nests the inner one; undo nests it again
+    window.controller.choose_frame(outer.id)
+    window.controller.delete_frame()
+    assert window.project.frame(inner.id).parent_id is None
+    assert window.session.frames[inner.id].parent_id is None
+    press(qtbot, window, K.Key_Z, CTRL)
+    assert window.project.frame(inner.id).parent_id == outer.id
+    assert window.session.frames[inner.id].parent_id == outer.id
+
+    window.controller.choose_frame(inner.id)
+    _choose_parent(window, None)
+    assert window.project.frame(inner.id).parent_id is None
+    assert window.status_label.text() == "Saved: frame no longer nested"
