@@ -33,7 +33,7 @@ from ..domain.model import (
 )
 from ..domain.schema import Schema, load_schema, parse_schema
 from ..paths import default_schema_path
-from . import bulk, rows
+from . import rows
 from .db import ProjectDatabase, migrate, open_database, schema_version
 
 if TYPE_CHECKING:  # gold records are imported where used (app start-up time)
@@ -554,6 +554,8 @@ class Project:
                    documents: Iterable[str] | None = None,
                    ) -> tuple[list[Document], list[AnnotatedDocument]]:
         """Every (document, annotator) layer in a few queries (store/bulk.py)."""
+        from . import bulk  # here, not at the top: the app's start does not need it
+
         return bulk.all_layers(self, annotators, documents)
 
     # ----------------------------------------------------------------- gold (store/gold.py)
