@@ -286,3 +286,55 @@ def test_read_only_project_refuses_merge_and_decisions(qtbot, window: MainWindow
     assert "Read-only" in review.status.text()
     assert window.project.spans(doc, GOLD) == []
     window.project.set_readonly(False)
+
+
+def test_a_large_report_is_computed_off_the_gui_thread(qtbot, seeds,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from annotator.formats.merge import merge_sources
+    from annotator.ui.review import window as review_window
+
+    alice, bob, _doc = seeds
+    p = Project.open(alice)
+    merge_sources(p, [bob])
+    quick = ReviewWindow(p, "lead")  # small: computed at once, on this thread
+    qtbot.addWidget(quick)
+    expected = {t: quick.dashboard.table_texts(t) for t in ("labels", "pairs", "documents")}
+    assert expected["labels"] and not quick.computing
+    quick.close()
+
+    threads: list[str] = []
+    full_report = review_window.ReviewData.report_job
+
+    def job(self):  # records the thread that runs the computation
+        run = full_report(self)
+        return lambda: threads.append(threading.current_thread().name) or run()
+
+    monkeypatch.setattr(review_window, "BACKGROUND_SPANS", 0)
+    monkeypatch.setattr(review_window.ReviewData, "report_job", job)
+    review = ReviewWindow(p, "lead")
+    qtbot.addWidget(review)
+    assert review.computing and review.dashboard.labels_table is None
+    assert review.dashboard.busy_note is not None
+    assert "Computing agreement over" in review.dashboard.busy_note.text()
+    qtbot.waitUntil(lambda: not review.computing, timeout=10_000)
+    assert threads == ["agreement report"]
+    assert {t: review.dashboard.table_texts(t) for t in expected} == expected
+
+    # a result computed before the data changed is dropped, and the next run shows
+    review.refresh()  # re-reads; the dashboard tab is current, so a new run starts
+    assert review.computing
+    stale_run = review._run
+    review._invalidate()  # the data changed again before that run's result came back
+    for t in threading.enumerate():
+        if t.name == "agreement report":
+            t.join(10)  # it has posted its result by the time it ends
+    assert len(threads) == 2
+    qtbot.wait(20)  # the queued result arrives, and is dropped
+    assert review._run == stale_run + 1 and review.dashboard.labels_table is None
+    review.show_dashboard()
+    qtbot.waitUntil(lambda: review.dashboard.labels_table is not None, timeout=10_000)
+    assert {t: review.dashboard.table_texts(t) for t in expected} == expected
+    review.close()
+    p.close()

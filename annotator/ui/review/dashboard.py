@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
@@ -147,6 +148,7 @@ class AgreementDashboard(QWidget):
         self.pairs_table: _Table | None = None
         self.gold_table: _Table | None = None
         self.docs_table: _Table | None = None
+        self.busy_note: QLabel | None = None
 
     # ------------------------------------------------------------------ building
     def _heading(self, text: str) -> QLabel:
@@ -179,8 +181,7 @@ class AgreementDashboard(QWidget):
         if flt is not None:
             self.open_records.emit(flt)
 
-    def set_report(self, report: dict[str, Any]) -> None:
-        self.report = report
+    def _clear(self) -> None:
         self.metric_box.setParent(None)  # kept across rebuilds; everything else goes
         self.summary.setParent(None)
         while self.body_layout.count():
@@ -188,6 +189,24 @@ class AgreementDashboard(QWidget):
             if w is not None:
                 w.hide()
                 w.deleteLater()
+        self.labels_table = self.pairs_table = self.gold_table = self.docs_table = None
+
+    def set_busy(self, text: str) -> None:
+        """Say the report is being computed (off the GUI thread): the tables go."""
+        self.report = {}
+        self._clear()
+        self._heading("Agreement")
+        self.busy_note = self._note(text)
+        bar = QProgressBar()
+        bar.setRange(0, 0)  # busy, no percentage
+        bar.setMaximumWidth(320)
+        self.body_layout.addWidget(bar)
+        self.body_layout.addStretch(1)
+
+    def set_report(self, report: dict[str, Any]) -> None:
+        self.report = report
+        self._clear()
+        self.busy_note = None
         r = report
         anns = r.get("annotators", [])
         defs = r.get("definitions", {})

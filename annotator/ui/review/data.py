@@ -11,7 +11,7 @@ unit holding its items. Decisions go through :func:`annotator.cli.projectdata.ap
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,15 +157,35 @@ class ReviewData:
     def report(self) -> dict[str, Any]:
         """The full agreement report, gold included once a gold layer exists."""
         if self._report is None:
-            from ...agreement.report import full_report
-
-            # the annotators' layers as loaded; the gold layer as it is now
-            layers = [la for anns in self.corpus.layers.values() for name, la in anns.items()
-                      if name != GOLD]
-            _docs, gold = self.project.all_layers([GOLD])
-            self._report = full_report(self.corpus.documents, layers + gold,
-                                       annotators=self.compared, labels=self.labels)
+            self._report = self.report_job()()
         return self._report
+
+    @property
+    def cached_report(self) -> dict[str, Any] | None:
+        return self._report
+
+    def keep_report(self, report: dict[str, Any]) -> None:
+        """Cache a report a :meth:`report_job` computed (elsewhere)."""
+        self._report = report
+
+    def span_count(self) -> int:
+        """Spans in the compared layers: what computing the report costs grows with."""
+        return sum(len(la.spans) for anns in self.corpus.layers.values()
+                   for la in anns.values())
+
+    def report_job(self) -> Callable[[], dict[str, Any]]:
+        """Read what the report needs now (this thread: the project's connection) and
+        return the computation, which touches no database or Qt object: it may run on
+        another thread."""
+        from ...agreement.report import full_report
+
+        # the annotators' layers as loaded; the gold layer as it is now
+        layers = [la for anns in self.corpus.layers.values() for name, la in anns.items()
+                  if name != GOLD]
+        _docs, gold = self.project.all_layers([GOLD])
+        documents, annotators, labels = list(self.corpus.documents), self.compared, self.labels
+        return lambda: full_report(documents, layers + gold, annotators=annotators,
+                                   labels=labels)
 
     # ------------------------------------------------------------------ changing
     def decide(self, unit: Unit, decision: Decision, decided_by: str) -> GoldChange:

@@ -7,11 +7,19 @@ transaction each, committed before the screen changes) and pushed on this window
 stack (Ctrl+Z / Ctrl+Shift+Z); the dashboard recomputes when shown again, so after
 adjudication it lists each annotator against gold. Decisions are signed with
 ``decided_by`` (the app's annotator name).
+
+A report over more than ``BACKGROUND_SPANS`` spans is computed on a worker thread (the
+layers are read first, on this thread; the computation touches no database or Qt
+object) while the dashboard says so; the window stays usable, and a result that arrives
+after the data changed is dropped.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand, QUndoStack
@@ -30,6 +38,7 @@ from .edit_dialog import EditDialog
 
 ERRORS = (AnnotatorError, ValueError, sqlite3.Error)
 DASHBOARD, ADJUDICATE = 0, 1
+BACKGROUND_SPANS = 20_000  # above this many spans the report is computed off the GUI thread
 
 
 class _DecisionCommand(QUndoCommand):
@@ -62,6 +71,7 @@ class _DecisionCommand(QUndoCommand):
 
 class ReviewWindow(QMainWindow):
     gold_changed = Signal()
+    _report_done = Signal(int, object)  # run number, report dict or the exception
 
     def __init__(self, project: Project, decided_by: str,
                  parent: QWidget | None = None) -> None:
@@ -86,6 +96,9 @@ class ReviewWindow(QMainWindow):
         who.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(who)
         self._dirty = True
+        self._run = 0  # report computations started; a late result of an older run is dropped
+        self.computing = False
+        self._report_done.connect(self._report_arrived)
 
         self.dashboard.open_records.connect(self.open_records)
         self.page.decide_requested.connect(self.decide)
@@ -118,23 +131,66 @@ class ReviewWindow(QMainWindow):
         self.say(f"Showing {flt.describe()}.")
 
     def _tab_changed(self, index: int) -> None:
-        if index == DASHBOARD and self._dirty:
+        if index == DASHBOARD and self._dirty and not self.computing:
             self._refresh_dashboard()
         elif index == ADJUDICATE:
             self.page.ensure_loaded()
 
     def _refresh_dashboard(self) -> None:
+        self._run += 1
+        self.computing = False
+        cached = self.data.cached_report
         try:
-            self.dashboard.set_report(self.data.report())
+            spans = self.data.span_count()
+            if cached is not None or spans <= BACKGROUND_SPANS:
+                self.dashboard.set_report(cached if cached is not None else self.data.report())
+                self._dirty = False
+                return
+            job = self.data.report_job()
         except ERRORS as exc:
             self.say(f"Could not compute agreement: {exc}", error=True)
             return
+        self.computing = True
+        docs = len(self.data.documents())
+        self.dashboard.set_busy(f"Computing agreement over {spans:,} spans in {docs:,} "
+                                f"document{'s' if docs != 1 else ''}…")
+        threading.Thread(target=self._compute, args=(job, self._run), daemon=True,
+                         name="agreement report").start()
+
+    def _compute(self, job: Callable[[], dict[str, Any]], run: int) -> None:
+        """Worker thread: compute, then hand the result to the GUI thread (queued)."""
+        result: object
+        try:
+            result = job()
+        except Exception as exc:  # shown on the GUI thread, not lost with the thread
+            result = exc
+        try:
+            self._report_done.emit(run, result)
+        except RuntimeError:  # the window was closed meanwhile
+            pass
+
+    def _report_arrived(self, run: int, result: object) -> None:
+        if run != self._run:
+            return  # the data changed since this run started; a newer one follows
+        self.computing = False
+        if isinstance(result, Exception):
+            self.say(f"Could not compute agreement: {result}", error=True)
+            return
+        assert isinstance(result, dict)
+        self.data.keep_report(result)
+        self.dashboard.set_report(result)
         self._dirty = False
+
+    def _invalidate(self) -> None:
+        """The data changed: a report being computed is out of date."""
+        self._run += 1
+        self.computing = False
+        self._dirty = True
 
     def refresh(self) -> None:
         """Re-read the project (after a merge or edits in the main window)."""
         self.data.reload()
-        self._dirty = True
+        self._invalidate()
         if self.page.loaded:
             self.page.reload_records(self.page.current_record())
         if self.tabs.currentIndex() == DASHBOARD:
@@ -147,7 +203,7 @@ class ReviewWindow(QMainWindow):
 
     def changed(self) -> None:
         """After a decision, an undo or a redo: views follow the project."""
-        self._dirty = True
+        self._invalidate()
         self.page.refresh_current()
         self.gold_changed.emit()
 
