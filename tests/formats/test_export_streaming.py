@@ -64,3 +64,15 @@ def test_round_trip_with_escapes_is_byte_identical(project: Project, tmp_path: P
         canonical.import_canonical(other, first)
         write_canonical(other, second)
     assert second.read_bytes() == first.read_bytes()
+
+
+def test_export_queries_read_in_index_order(project: Project) -> None:
+    """Schema step 0002's indexes serve the export's orders: no sort, no temp B-tree."""
+    from annotator.store import streaming
+
+    conn = project.db.conn
+    for sql, index in ((streaming._SPANS, "idx_spans_doc"),
+                       (streaming._FRAMES, "idx_frames_doc"),
+                       (streaming._FRAMES, "idx_frame_roles_order")):
+        plan = " | ".join(r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", ("d", "a")))
+        assert index in plan and "TEMP B-TREE" not in plan, plan
