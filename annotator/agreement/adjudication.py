@@ -28,7 +28,10 @@ span (through provenance) is reused, else a gold span with the same label and fr
 else a copy is made (with its own provenance: the span's unit, that span used). A role
 span whose unit was already decided without a gold span (rejected) is not copied: the
 frame decision is refused, naming that unit, so a rejection is never silently undone.
-Every gold
+A decision whose result is already in gold as an item no decision made (a gold layer
+imported from another tool: same label, fragments and attributes; for a frame the same
+type, role spans, parent and attributes) records its provenance on that item instead of
+adding a duplicate; undo then removes only the record. Every new gold
 item has origin ``adjudicated``. A unit whose items some earlier decision considered is
 *decided*; deciding it again is refused (undo the earlier decision first).
 """
@@ -214,8 +217,35 @@ def _decide_span(ctx: _Ctx) -> None:
             item.attributes if isinstance(item, Span) else {})
         span = ctx.gold_span(label, frs, attrs)
         used = [item.id] if item is not None else []
+    twin = _undecided_twin(ctx, ctx.gold.spans, span)
+    if twin is not None:
+        ctx.reused.append(twin.id)
+        ctx.record(twin.id, KIND_SPAN, used)
+        return
     ctx.spans.append(span)
     ctx.record(span.id, KIND_SPAN, used)
+
+
+def _undecided_twin(ctx: _Ctx, items: Sequence[Span] | Sequence[Frame],
+                    new: Span | Frame) -> Span | Frame | None:
+    """An item already in gold that equals ``new`` (all but id and times) and that no
+    decision made: what a gold layer imported from another tool holds."""
+    decided = {p.item_id for p in ctx.gold.provenance}
+    for item in items:
+        if item.id not in decided and _same_content(item, new):
+            return item
+    return None
+
+
+def _same_content(a: Span | Frame, b: Span | Frame) -> bool:
+    if isinstance(a, Span) and isinstance(b, Span):
+        return (a.label, a.fragments, a.note) == (b.label, b.fragments, b.note) and _same(
+            a.attributes, b.attributes)
+    if isinstance(a, Frame) and isinstance(b, Frame):
+        return ((a.type, a.cue, a.sources, a.contents, a.parent_id)
+                == (b.type, b.cue, b.sources, b.contents, b.parent_id)
+                and _same(a.attributes, b.attributes))
+    return False
 
 
 def _one_label(items: Sequence[Span], chosen: str | None) -> str:
@@ -300,6 +330,11 @@ def _decide_frame(ctx: _Ctx) -> None:
                   sources=tuple(s.id for s in gold_roles[ROLE_SOURCE]),
                   contents=tuple(s.id for s in gold_roles[ROLE_CONTENT]),
                   parent_id=parent, attributes=attrs, created_at=ctx.now, updated_at=ctx.now)
+    twin = _undecided_twin(ctx, ctx.gold.frames, frame)
+    if twin is not None:
+        ctx.reused.append(twin.id)
+        ctx.record(twin.id, KIND_FRAME, used)
+        return
     ctx.frames.append(frame)
     ctx.record(frame.id, KIND_FRAME, used)
 

@@ -121,7 +121,9 @@ def change_for_items(project: Project, document_id: str,
     """The recorded decision(s) that considered any of ``item_ids``, as a GoldChange that
     :func:`undo` can remove; None when there is none.
 
-    A frame decision takes along the gold role spans it created (same ``decided_at``).
+    A frame decision takes along the gold role spans it created (same ``decided_at``). An
+    item the decision did not make (it was in gold before: its ``created_at`` differs from
+    ``decided_at``) is kept; only the record goes.
     Refused (:class:`ConflictError`) when a gold span to remove fills a role of a gold frame
     that is not removed with it.
     """
@@ -141,8 +143,15 @@ def change_for_items(project: Project, document_id: str,
             q = by_id.get(sid)
             if q is not None and q.decided_at == p.decided_at and q.decided_by == p.decided_by:
                 chosen.setdefault(sid, q)
-    frames = tuple(gold_frames[i] for i in chosen if i in gold_frames)
-    spans = tuple(gold_spans[i] for i in chosen if i in gold_spans)
+    # an item is removed only when the decision made it (made at the moment it was
+    # decided); one that was in gold before (imported without provenance, then decided
+    # into) stays, and only the record goes
+    frames = tuple(gold_frames[i] for i, p in chosen.items()
+                   if i in gold_frames and gold_frames[i].created_at == p.decided_at)
+    spans = tuple(gold_spans[i] for i, p in chosen.items()
+                  if i in gold_spans and gold_spans[i].created_at == p.decided_at)
+    kept = tuple(i for i in chosen if (i in gold_spans or i in gold_frames)
+                 and i not in {x.id for x in (*frames, *spans)})
     removed = {f.id for f in frames}
     for f in gold_frames.values():
         if f.id in removed:
@@ -152,4 +161,4 @@ def change_for_items(project: Project, document_id: str,
             raise ConflictError(f"gold span {shared[0]} fills a role of gold attribution "
                                 f"{f.id}; undo that attribution's decision first")
     decision = next(iter(chosen.values())).decision
-    return GoldChange(document_id, decision, spans, frames, tuple(chosen.values()))
+    return GoldChange(document_id, decision, spans, frames, tuple(chosen.values()), kept)

@@ -214,3 +214,43 @@ def test_frame_decision_does_not_overrule_a_rejected_role_span(units, kind) -> N
     frame_unit = units.frame_units()[0]
     with pytest.raises(ConflictError, match=f"was rejected \\(unit {cue_unit.key}\\)"):
         decide(units, frame_unit, Decision(kind, annotator="alice"), state, "lead")
+
+
+def test_a_result_already_in_an_undecided_gold_layer_is_not_added_twice(units) -> None:
+    """A gold layer imported from another tool has no provenance: accepting what it
+    already holds records the decision on that item instead of copying it again."""
+    officials = unit_at(units, "Officials")
+    imported = sp(GOLD, "SOURCE", at("Officials"), sid="imported")
+    gold = GoldState([imported], [], [])
+    change = decide(units, officials, Decision("accept", annotator="alice"), gold, "lead",
+                    now=NOW, make_id=ids())
+    assert change.spans == () and change.reused == ("imported",)
+    assert [p.item_id for p in change.provenance] == ["imported"]
+    # different attributes: not the same item, so a new gold span is made
+    other = dataclasses.replace(imported, attributes={"kind": "named"})
+    change = decide(units, officials, Decision("accept", annotator="alice"),
+                    GoldState([other], [], []), "lead", now=NOW, make_id=ids())
+    assert [s.id for s in change.spans] == ["g1"] and change.reused == ()
+    # an item a decision already made is never taken over by another decision
+    made = decide(units, officials, Decision("accept", annotator="alice"), GoldState(),
+                  "lead", now=NOW, make_id=ids())
+    (g,) = made.spans
+    cue = unit_at(units, "said")
+    change = decide(units, cue, Decision("accept", annotator="alice"),
+                    GoldState([g], [], list(made.provenance)), "lead", make_id=ids())
+    assert change.reused == () and len(change.spans) == 1
+
+    # frames: an imported gold frame with the same roles, type and attributes is reused
+    frame_unit = units.frame_units()[0]
+    g_src, g_cue = sp(GOLD, "SOURCE", at("Officials"), sid="gs"), sp(GOLD, "CUE", at("said"),
+                                                                      sid="gc")
+    g_con = sp(GOLD, "CONTENT", at('"the talks failed."'), sid="gn")
+    g_frame = dataclasses.replace(fr(GOLD, g_cue, (g_src,), (g_con,), stance="AGAINST"),
+                                  type="ATTRIBUTION")
+    alice_frame = next(f for a, f in frame_unit.items if a == "alice")
+    assert alice_frame.type == g_frame.type
+    change = decide(units, frame_unit, Decision("accept", annotator="alice"),
+                    GoldState([g_src, g_cue, g_con], [g_frame], []), "lead", make_id=ids())
+    assert change.frames == () and change.spans == ()
+    assert set(change.reused) == {"gs", "gc", "gn", g_frame.id}
+    assert [p.item_id for p in change.provenance] == [g_frame.id]

@@ -103,3 +103,41 @@ def test_gold_exports_and_merges_with_provenance(tmp_path: Path,
         assert f.frames(doc, GOLD) == a.frames(doc, GOLD)
         assert f.provenance_for_document(doc) == a.provenance_for_document(doc)
         assert {la.annotator for la in f.all_layers()[1]} == {"alice", GOLD}
+
+
+def test_agreed_does_not_duplicate_a_gold_layer_imported_without_provenance(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    import shutil
+
+    alice, bob, doc = make_two_projects(tmp_path)
+    assert cli_main(["merge", str(bob), "--project", str(alice)]) == 0
+    other = tmp_path / "other.db"
+    shutil.copy(alice, other)
+    # the same unanimous units decided elsewhere: a gold layer that arrives with no
+    # provenance (as from another tool)
+    assert cli_main(["adjudicate", "--project", str(other), "--by", "x", "agreed"]) == 0
+    with Project.open(other) as o, Project.open(alice) as a:
+        imported = o.layer(doc, GOLD)
+        assert a.replace_layer(imported)
+        before = (a.spans(doc, GOLD), a.frames(doc, GOLD))
+        assert before[0] and a.provenance_for_document(doc) == []
+    capsys.readouterr()
+    adj = ["adjudicate", "--project", str(alice), "--by", "lead"]
+    assert cli_main([*adj, "agreed"]) == 0
+    assert "unanimous units accepted into gold: 5" in capsys.readouterr().out
+    with Project.open(alice) as a:
+        assert (a.spans(doc, GOLD), a.frames(doc, GOLD)) == before  # no copies
+        records = a.provenance_for_document(doc)
+        assert len(records) == 5 and {r.decided_by for r in records} == {"lead"}
+        assert {r.item_id for r in records} <= {s.id for s in before[0]} | {
+            f.id for f in before[1]}
+    assert cli_main([*adj, "agreed"]) == 0  # all decided now
+    assert "accepted into gold: 0" in capsys.readouterr().out
+    # undoing such a decision takes back the record, never the item that was there before
+    with Project.open(alice) as a:
+        record = next(r for r in a.provenance_for_document(doc) if r.item_kind == "span")
+        change = a.recorded_change(doc, record.considered_ids)
+        assert change is not None and change.spans == () and record.item_id in change.reused
+        a.undo_gold(change)
+        assert (a.spans(doc, GOLD), a.frames(doc, GOLD)) == before
+        assert record.item_id not in {r.item_id for r in a.provenance_for_document(doc)}
