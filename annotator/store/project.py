@@ -38,6 +38,7 @@ from .db import ProjectDatabase, migrate, open_database, schema_version
 
 if TYPE_CHECKING:  # gold records are imported where used (app start-up time)
     from ..domain.provenance import GoldChange, Provenance
+    from .removal import DeletedDocument
 
 
 @dataclass
@@ -189,6 +190,18 @@ class Project:
                 pos += 1
                 result.added.append(doc.id)
         return result
+
+    def delete_document(self, doc_id: str) -> DeletedDocument:
+        """Remove a document and everything annotated in it (store/removal.py)."""
+        from .removal import delete_document
+
+        return delete_document(self, doc_id)
+
+    def restore_document(self, deleted: DeletedDocument) -> None:
+        """Put back what :meth:`delete_document` removed, exactly."""
+        from .removal import restore_document
+
+        restore_document(self, deleted)
 
     def document(self, doc_id: str) -> Document:
         r = self._q("SELECT * FROM documents WHERE id = ?", (doc_id,))

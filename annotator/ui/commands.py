@@ -18,6 +18,7 @@ from ..domain.model import Frame, Span
 from ..domain.text import short
 from ..store.lock import explain
 from ..store.project import DeletedSpan
+from ..store.removal import DeletedDocument
 from .session import ACTION_ERRORS, AnnotationSession
 
 
@@ -162,6 +163,23 @@ class DeleteFrame(Action):
     def do_undo(self) -> None:
         assert self.old is not None
         self.session.restore_frame(self.old, self.children)
+
+
+class DeleteDocument(Action):
+    """Remove a document and everything annotated in it; undo puts it all back."""
+
+    def __init__(self, session: AnnotationSession, document_id: str, show_after: str | None,
+                 text: str) -> None:
+        super().__init__(session, "", text)  # not opened first: it is gone on undo
+        self.doc_id, self.show_after = document_id, show_after
+        self.deleted: DeletedDocument | None = None
+
+    def do_redo(self) -> None:
+        self.deleted = self.session.delete_document(self.doc_id, self.show_after)
+
+    def do_undo(self) -> None:
+        assert self.deleted is not None
+        self.session.restore_document(self.deleted)
 
 
 class SetStatus(Action):

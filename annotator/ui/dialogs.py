@@ -138,6 +138,22 @@ def ask_annotator_name(parent: QWidget | None = None) -> str | None:
     return name or None
 
 
+def confirm(parent: QWidget | None, title: str, text: str, detail: str = "",
+            yes: str = "OK") -> bool:
+    """Ask before a big change; plain texts (they quote titles). Cancel is the default."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, "", QMessageBox.StandardButton.Cancel,
+                      parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    if detail:
+        box.setInformativeText(detail)
+    ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setObjectName("confirm_box")
+    box.exec()
+    return box.clickedButton() is ok
+
+
 def show_error(parent: QWidget | None, title: str, text: str, detail: str = "") -> None:
     """A warning box whose texts are plain (error messages quote file contents)."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, "", QMessageBox.StandardButton.Ok,

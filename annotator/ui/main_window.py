@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
         s.span_added.connect(self.documents.span_added)
         s.span_removed.connect(self.documents.span_removed)
         s.document_opened.connect(self._document_opened)
+        s.documents_changed.connect(self._documents_changed)
         stack = s.undo_stack
         stack.canUndoChanged.connect(self.actions.undo.setEnabled)
         stack.canRedoChanged.connect(self.actions.redo.setEnabled)
@@ -259,6 +260,37 @@ class MainWindow(QMainWindow):
         elif problem.span_id:
             self.controller.select_span(problem.span_id)
         self.show_message(f"To fix: {problem.message}")
+
+    def remove_document(self) -> None:
+        """Document → Remove from project: asks, then removes it with every annotator's
+        work in it (undoable)."""
+        doc = self.session.document
+        if doc is None:
+            self.show_message("No document is open.")
+            return
+        spans, frames = self.project.spans(doc.id), self.project.frames(doc.id)
+        who = sorted({i.annotator for i in (*spans, *frames)})
+        what = (f"Everything annotated in it goes too: {len(spans)} span(s) and "
+                f"{len(frames)} frame(s) by {', '.join(who)}." if who
+                else "Nobody has annotated it yet.")
+        from .dialogs import confirm
+
+        if not confirm(self, "Remove document", f"Remove “{short(doc.title or doc.id, 70)}” "
+                       "from this project?", what + " Edit → Undo brings it all back.",
+                       yes="Remove"):
+            return
+        after = self.documents.neighbour(+1) or self.documents.neighbour(-1)
+        title = short(doc.title or doc.id, 40)
+        self.session.execute(C.DeleteDocument(self.session, doc.id, after,
+                                              f"remove document “{title}”"))
+
+    def _documents_changed(self, show: str) -> None:
+        self.documents.load(self.project, self.session.annotator)
+        items = self.documents.items
+        target = show if show in items else (self.session.document_id
+                                             if self.session.document_id in items
+                                             else self.documents.first_id())
+        self.session.open_document(target)
 
     def mark_in_progress(self) -> None:
         doc = self.session.document

@@ -68,6 +68,8 @@ class WindowActions:
         self.mark_done = act("Mark &done…", w.mark_done, "Ctrl+D", name="mark_done")
         self.mark_in_progress = act("Mark in &progress", w.mark_in_progress, "Ctrl+Shift+D",
                                     name="mark_in_progress")
+        self.remove_document = act("&Remove from project…", w.remove_document,
+                                   name="remove_document")
         self.keyboard = act("&Keyboard…", w.show_keyboard, "F1", name="keyboard")
         self.labels: dict[str, QAction] = {}
         self.frames: dict[str, QAction] = {}
@@ -82,7 +84,8 @@ class WindowActions:
             edit.addSeparator() if a is None else edit.addAction(a)
         self.annotate_menu = bar.addMenu("A&nnotate")
         doc = bar.addMenu("&Document")
-        for a in (self.next_doc, self.prev_doc, None, self.mark_done, self.mark_in_progress):
+        for a in (self.next_doc, self.prev_doc, None, self.mark_done, self.mark_in_progress,
+                  None, self.remove_document):
             doc.addSeparator() if a is None else doc.addAction(a)
         w.review_menu = bar.addMenu("&Review")
         help_menu = bar.addMenu("&Help")

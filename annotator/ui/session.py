@@ -28,6 +28,7 @@ from ..store.lock import explain
 from ..store.project import DeletedSpan, Project
 
 if TYPE_CHECKING:
+    from ..store.removal import DeletedDocument
     from .commands import Action
 
 # What a failed action may raise: bad input, a conflict, or the database refusing.
@@ -44,6 +45,7 @@ class AnnotationSession(QObject):
     frame_changed = Signal(object)  # Frame after the change
     status_changed = Signal(str, str)  # document id, new status
     targets_changed = Signal()
+    documents_changed = Signal(str)  # a document went or came back; the id to show ("": any)
     saved = Signal(str)  # a user-facing line: what was just committed
     failed = Signal(str)  # a user-facing line: what could not be done, and why
 
@@ -123,6 +125,21 @@ class AnnotationSession(QObject):
                 self.open_document(self.document.id)
             except AnnotatorError:
                 self.open_document(None)
+
+    def delete_document(self, doc_id: str, show_after: str | None) -> DeletedDocument:
+        """Remove a document with everything annotated in it; ``show_after`` is the
+        document to show next when it was the open one."""
+        deleted = self.project.delete_document(doc_id)
+        if self._here(doc_id):
+            self.document, self.spans, self.frames = None, {}, {}
+            self._emit(self.documents_changed, show_after or "")
+        else:
+            self._emit(self.documents_changed, self.document_id or "")
+        return deleted
+
+    def restore_document(self, deleted: DeletedDocument) -> None:
+        self.project.restore_document(deleted)
+        self._emit(self.documents_changed, deleted.document_id)
 
     def _here(self, document_id: str) -> bool:
         return self.document is not None and self.document.id == document_id

@@ -178,3 +178,50 @@ def test_arrowing_through_the_list_opens_nothing_until_enter(window, qtbot):
     window.controller.focus_article()
     press(qtbot, window, K.Key_P)  # relative to the open document
     assert window.session.document_id == "doc2"
+
+
+def _answer_remove(seen: dict, accept: bool):
+    def answer(box) -> None:
+        seen["text"], seen["detail"] = box.text(), box.informativeText()
+        seen["format"] = box.textFormat()
+        button = next(b for b in box.buttons() if b.text() == "Remove") if accept \
+            else box.button(box.StandardButton.Cancel)
+        button.click()
+    return answer
+
+
+def test_remove_document_asks_removes_everything_and_undo_brings_it_back(window, qtbot):
+    cue = tag(qtbot, window, "said", K.Key_2)
+    bob = window.project.add_span(window.project.make_span("doc1", "bob", "SOURCE", [(0, 9)]))
+    before = [d.id for d in window.project.documents()]
+    remove = window.actions.remove_document
+    assert remove in window.menuBar().actions()[3].menu().actions()  # Document menu
+
+    seen: dict = {}
+    on_next_modal(_answer_remove(seen, accept=False))
+    remove.trigger()
+    window.activateWindow()  # offscreen, nothing re-activates it when the box closes
+    back_to(qtbot, window)
+    assert [d.id for d in window.project.documents()] == before  # cancelled: nothing
+    assert seen["format"] == Qt.TextFormat.PlainText
+    assert seen["text"] == "Remove “First <b>article</b>” from this project?"
+    assert "2 span(s) and 0 frame(s) by ann, bob" in seen["detail"]
+
+    on_next_modal(_answer_remove(seen, accept=True))
+    remove.trigger()
+    window.activateWindow()  # offscreen, nothing re-activates it when the box closes
+    back_to(qtbot, window)
+    assert [d.id for d in window.project.documents()] == ["doc2", "doc3"]
+    assert window.project.spans("doc1") == [] and window.project.frames("doc1") == []
+    assert window.session.document_id == "doc2"  # the next one in the list is shown
+    assert list(window.documents.items) == ["doc2", "doc3"]
+    assert window.status_label.text().startswith("Saved: remove document")
+
+    press(qtbot, window, K.Key_Z, CTRL)
+    assert [d.id for d in window.project.documents()] == before
+    assert window.session.document_id == "doc1"
+    assert set(window.session.spans) == {cue.id}
+    assert window.project.span(bob.id) == bob
+    assert list(window.documents.items) == before
+    press(qtbot, window, K.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert [d.id for d in window.project.documents()] == ["doc2", "doc3"]
