@@ -172,14 +172,34 @@ class DeleteDocument(Action):
                  text: str) -> None:
         super().__init__(session, "", text)  # not opened first: it is gone on undo
         self.doc_id, self.show_after = document_id, show_after
-        self.deleted: DeletedDocument | None = None
+        self.deleted: list[DeletedDocument] = []
 
     def do_redo(self) -> None:
-        self.deleted = self.session.delete_document(self.doc_id, self.show_after)
+        self.deleted = self.session.delete_documents([self.doc_id], self.show_after)
 
     def do_undo(self) -> None:
-        assert self.deleted is not None
-        self.session.restore_document(self.deleted)
+        self.session.restore_documents(self.deleted, show=self.doc_id)
+
+
+class ImportArticles(Action):
+    """Articles an import wrote (before this is pushed): undo takes them out again, with
+    anything done to them since that is not on the undo stack; redo puts them back."""
+
+    def __init__(self, session: AnnotationSession, document_ids: list[str], text: str) -> None:
+        super().__init__(session, "", text)
+        self.ids = list(document_ids)
+        self.deleted: list[DeletedDocument] = []
+
+    def first(self) -> None:
+        """Nothing to write: the import has committed the articles."""
+
+    def do_redo(self) -> None:
+        self.session.restore_documents(self.deleted, show=None)
+        self.deleted = []
+
+    def do_undo(self) -> None:
+        present = {d.id for d in self.session.project.documents()}
+        self.deleted = self.session.delete_documents([i for i in self.ids if i in present])
 
 
 class SetStatus(Action):

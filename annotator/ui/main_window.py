@@ -400,6 +400,10 @@ class MainWindow(QMainWindow):
         if report is None:
             return
         self.reload()
+        if report.added:  # undoable: Edit → Undo takes the new articles out again
+            n = len(report.added)
+            self.session.execute(C.ImportArticles(
+                self.session, report.added, f"import {n} article{'s' if n != 1 else ''}"))
         self.show_message(f"Saved: imported {report.summary()}.")
 
     # ----------------------------------------------------------------- persistence

@@ -126,20 +126,23 @@ class AnnotationSession(QObject):
             except AnnotatorError:
                 self.open_document(None)
 
-    def delete_document(self, doc_id: str, show_after: str | None) -> DeletedDocument:
-        """Remove a document with everything annotated in it; ``show_after`` is the
-        document to show next when it was the open one."""
-        deleted = self.project.delete_document(doc_id)
-        if self._here(doc_id):
+    def delete_documents(self, doc_ids: list[str],
+                         show_after: str | None = None) -> list[DeletedDocument]:
+        """Remove documents with everything annotated in them; ``show_after`` is the
+        document to show next when the open one went."""
+        deleted = [self.project.delete_document(d) for d in doc_ids]
+        if self.document_id in doc_ids:
             self.document, self.spans, self.frames = None, {}, {}
             self._emit(self.documents_changed, show_after or "")
         else:
             self._emit(self.documents_changed, self.document_id or "")
         return deleted
 
-    def restore_document(self, deleted: DeletedDocument) -> None:
-        self.project.restore_document(deleted)
-        self._emit(self.documents_changed, deleted.document_id)
+    def restore_documents(self, deleted: list[DeletedDocument], show: str | None) -> None:
+        """Put removed documents back (in their order); show ``show`` (None: stay)."""
+        for d in sorted(deleted, key=lambda d: d.row["_rowid"]):
+            self.project.restore_document(d)
+        self._emit(self.documents_changed, show or self.document_id or "")
 
     def _here(self, document_id: str) -> bool:
         return self.document is not None and self.document.id == document_id

@@ -115,6 +115,18 @@ def test_import_articles_from_the_menu(window, qtbot, monkeypatch, tmp_path):
     window.actions.import_files.trigger()
     assert len(window.documents.items) == 4
     assert window.status_label.text().startswith("Saved: imported 1 document(s) added")
+    [new] = [d for d in window.documents.items if d not in ("doc1", "doc2", "doc3")]
+    window.open_document(new)  # opened: marked in progress (not an undoable action)
+    assert window.project.status(new, "ann") == "in progress"
+
+    # the import is one undoable action: undo takes the article out, redo puts it back
+    window.actions.undo.trigger()
+    assert list(window.documents.items) == ["doc1", "doc2", "doc3"]
+    assert window.project.count_documents() == 3 and window.session.document_id == "doc1"
+    assert window.status_label.text() == "Saved: undone import 1 article"
+    window.actions.redo.trigger()
+    assert list(window.documents.items) == ["doc1", "doc2", "doc3", new]
+    assert window.project.status(new, "ann") == "in progress"
 
 
 def test_import_errors_name_the_file_and_line_and_import_nothing(window, qtbot, monkeypatch,
