@@ -15,9 +15,20 @@ from collections.abc import Sequence
 
 from ..domain.errors import AnnotatorError
 from ..store.lock import explain
-from . import adjudicate, agreement, backup, export, importing, merge, schema, stats
+from . import (
+    adjudicate,
+    agreement,
+    backup,
+    export,
+    importing,
+    merge,
+    remove,
+    schema,
+    stats,
+)
 
-COMMAND_MODULES = [importing, export, stats, merge, agreement, adjudicate, schema, backup]
+COMMAND_MODULES = [importing, export, stats, merge, agreement, adjudicate, schema, backup,
+                   remove]
 
 
 def build_parser() -> argparse.ArgumentParser:

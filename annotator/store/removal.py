@@ -1,8 +1,9 @@
 """Removing a document from a project, and putting it back exactly (undo).
 
-:func:`delete_document` removes a document with everything annotated in it (every
-annotator's spans, frames and status, the gold layer and the adjudication records of the
-document) in one transaction and returns a :class:`DeletedDocument` snapshot.
+:func:`snapshot_document` reads what would go. :func:`delete_document` removes a
+document with everything annotated in it (every annotator's spans, frames and status, the
+gold layer and the adjudication records of the document) in one transaction and returns
+a :class:`DeletedDocument` snapshot.
 :func:`restore_document` writes the snapshot back in one transaction: the document row as
 it was (its place in the project order included), every layer with its ids and times, the
 statuses with their times, and the records. An export after delete + restore is
@@ -47,12 +48,12 @@ class DeletedDocument:
                 sum(len(la.frames) for la in self.layers), len(with_items))
 
 
-def delete_document(project: Project, doc_id: str) -> DeletedDocument:
-    with project.db.atomic():
+def snapshot_document(project: Project, doc_id: str) -> DeletedDocument:
+    """What :func:`delete_document` would remove (nothing is changed)."""
+    with project.snapshot():
         found = project._q("SELECT rowid AS _rowid, * FROM documents WHERE id = ?", (doc_id,))
         if not found:
             raise NotFoundError(f"no document {doc_id!r}")
-        row = dict(found[0])
         names = [r[0] for r in project._q(
             "SELECT annotator FROM spans WHERE document_id = ? UNION "
             "SELECT annotator FROM frames WHERE document_id = ? UNION "
@@ -63,12 +64,18 @@ def delete_document(project: Project, doc_id: str) -> DeletedDocument:
             "SELECT annotator, status, updated_at FROM document_status WHERE document_id = ? "
             "ORDER BY annotator", (doc_id,)))
         records = tuple(project.provenance_for_document(doc_id))
+    return DeletedDocument(dict(found[0]), layers, statuses, records)
+
+
+def delete_document(project: Project, doc_id: str) -> DeletedDocument:
+    with project.db.atomic():
+        deleted = snapshot_document(project, doc_id)
         conn = project.db.conn
         conn.executemany("DELETE FROM provenance WHERE item_id = ?",
-                         [(p.item_id,) for p in records])
+                         [(p.item_id,) for p in deleted.provenance])
         # spans, frames, their roles and the statuses go with it (ON DELETE CASCADE)
         conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
-    return DeletedDocument(row, layers, statuses, records)
+    return deleted
 
 
 def restore_document(project: Project, deleted: DeletedDocument) -> None:
