@@ -58,6 +58,7 @@ from ..domain.provenance import Provenance
 from ..domain.schema import Schema, parse_schema
 from ..domain.text import check_document_size
 from ..store import rows
+from ..store.bulk import foreign_keys_unchecked
 from ..store.project import Project
 from ..store.streaming import (
     RawLayer,
@@ -581,6 +582,41 @@ def _write_batch(writer: LayerWriter, batch: list[CanonicalRecord]) -> None:
         if rec.layer is not None:
             writer.layer(rec.layer, rec.line)
             writer.provenance(rec.provenance)
+class _NoLongerEmpty(Exception):
+    pass
+
+
+def _import(project: Project, path: Path, size: int, annotator: str | None,
+            add_labels: bool, progress: Progress | None, unchecked: bool,
+            ) -> AnnotationImportReport:
+    """One import attempt in one transaction; ``unchecked``: foreign keys off for it
+    (only for an empty project: :class:`_NoLongerEmpty` if it is not one by then)."""
+    with foreign_keys_unchecked(project, active=unchecked) as off, bulk_cache(project), \
+            project.transaction():
+        if project.count_documents() == 0:
+            # nothing to look up or match in the project: rows straight from the lines,
+            # the secondary indexes built once at the end, inside the same transaction
+            from .canonical_bulk import import_into_empty
+            with deferred_indexes(project):
+                return import_into_empty(project, path, size, add_labels=add_labels,
+                                         rename_to=annotator, progress=progress)
+        if off:
+            raise _NoLongerEmpty
+        writer = LayerWriter(project, path, add_labels=add_labels, rename_to=annotator)
+        batch: list[CanonicalRecord] = []
+        for rec in iter_canonical(path):
+            if progress and progress(rec.offset, size) is False:
+                raise Cancelled("import cancelled; nothing was imported")
+            if rec.schema is not None:
+                writer.offer_schema(rec.schema, rec.line)
+            batch.append(rec)
+            if len(batch) >= _BATCH:
+                _write_batch(writer, batch)
+                batch = []
+        _write_batch(writer, batch)
+        return writer.finish()
+
+
 def import_canonical(project: Project, path: str | Path, *, annotator: str | None = None,
                      add_labels: bool = False, progress: Progress | None = None,
                      ) -> AnnotationImportReport:
@@ -593,28 +629,12 @@ def import_canonical(project: Project, path: str | Path, *, annotator: str | Non
         size = path.stat().st_size
     except OSError as exc:
         raise InputError(str(path), None, f"cannot read: {exc.strerror}") from None
-    with bulk_cache(project), project.transaction():
-        if project.count_documents() == 0:
-            # nothing to look up or match in the project: rows straight from the lines,
-            # the secondary indexes built once at the end, inside the same transaction
-            from .canonical_bulk import import_into_empty
-            with deferred_indexes(project):
-                report = import_into_empty(project, path, size, add_labels=add_labels,
-                                           rename_to=annotator, progress=progress)
-        else:
-            writer = LayerWriter(project, path, add_labels=add_labels, rename_to=annotator)
-            batch: list[CanonicalRecord] = []
-            for rec in iter_canonical(path):
-                if progress and progress(rec.offset, size) is False:
-                    raise Cancelled("import cancelled; nothing was imported")
-                if rec.schema is not None:
-                    writer.offer_schema(rec.schema, rec.line)
-                batch.append(rec)
-                if len(batch) >= _BATCH:
-                    _write_batch(writer, batch)
-                    batch = []
-            _write_batch(writer, batch)
-            report = writer.finish()
+    try:
+        # an empty project takes the bulk path, which checks every reference itself
+        report = _import(project, path, size, annotator, add_labels, progress,
+                         unchecked=project.count_documents() == 0)
+    except _NoLongerEmpty:  # another program added documents meanwhile
+        report = _import(project, path, size, annotator, add_labels, progress, False)
     if progress:
         progress(size, size)
     return report

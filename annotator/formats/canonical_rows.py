@@ -18,6 +18,7 @@ the cross-line ones, the file's schema, and the project's labels and frame types
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from ..domain.model import ORIGINS, ROLE_CONTENT, ROLE_CUE, ROLE_SOURCE, STATUS_TODO
@@ -25,6 +26,8 @@ from ..domain.provenance import Provenance
 from ..domain.schema import Schema
 from ..store import rows
 from .canonical import (
+    FRAME_KEYS,
+    SPAN_KEYS,
     LineHead,
     _parse_frame,
     _parse_head,
@@ -35,6 +38,9 @@ from .canonical import (
 from .layers import AnnotationImportReport
 
 _ORIGINS = {o: o for o in ORIGINS}
+# a span's and a frame's values in one call, keys in the order an export writes them
+_SPAN_VALUES = itemgetter(*sorted(SPAN_KEYS))
+_FRAME_VALUES = itemgetter(*sorted(FRAME_KEYS))
 
 
 @dataclass
@@ -113,6 +119,8 @@ class RowPlanner:
         self._provenance: list[Provenance] = []
         self._fast: tuple[Schema | None, Schema, int, _Labels] | None = None
         self._position = 0
+        self._strings: dict[str, str] = {}  # one object per equal time stamp
+        self._attributes: dict[Any, str] = {}  # string-valued attributes -> JSON
 
     # -------------------------------------------------------------- per line
     def line(self, obj: Any, lineno: int, offset: int) -> None:
@@ -143,6 +151,9 @@ class RowPlanner:
 
     def take(self) -> RowBatch:
         batch, self.batch = self.batch, RowBatch(offset=self.batch.offset)
+        self._strings.clear()
+        if len(self._attributes) > 10_000:
+            self._attributes.clear()
         return batch
 
     def finish(self) -> PlanResult:
@@ -200,8 +211,8 @@ class RowPlanner:
         rows; the labels and frame types the import schema must still accept."""
         out = _LayerRows()
         labels = self._labels(h.schema)
-        ids = _span_rows(h, target, annotator, labels, out)
-        _frame_rows(h, target, annotator, labels, ids, out)
+        ids = _span_rows(h, target, annotator, labels, self._strings, out)
+        _frame_rows(h, target, annotator, labels, ids, self._strings, self._attributes, out)
         out.provenance = _parse_provenance(h.v, h.provenance)
         return out
 
@@ -259,8 +270,9 @@ class _LayerRows:
 
 
 def _span_rows(h: LineHead, target: str, annotator: str, labels: _Labels,
-               out: _LayerRows) -> set[str]:
-    """Span rows of the line (``SPAN_COLUMNS`` order); returns the span ids."""
+               strings: dict[str, str], out: _LayerRows) -> set[str]:
+    """Span rows of the line (``SPAN_COLUMNS`` order); returns the span ids. ``strings``
+    gives one object per equal time stamp (rows pickle smaller, take less memory)."""
     v, doc = h.v, h.document
     text = doc.text
     n = len(text)
@@ -268,14 +280,14 @@ def _span_rows(h: LineHead, target: str, annotator: str, labels: _Labels,
     line_labels = frozenset(h.schema.label_names) if h.schema is not None else None
     result = out.spans
     append = result.append
+    same = strings.setdefault
     slow: dict[str, None] = {}
     for s in h.spans:
         if type(s) is dict and len(s) == 11:
-            try:
-                sid, frs, given = s["id"], s["fragments"], s["text"]
-                label, origin = known[s["label"]], origins[s["origin"]]
-                start, end, attrs = s["start"], s["end"], s["attributes"]
-                note, created, updated = s["note"], s["created_at"], s["updated_at"]
+            try:  # all eleven keys (so no other), a known label and origin, one fragment
+                (attrs, created, end, frs, sid, label, note, origin, start, given,
+                 updated) = _SPAN_VALUES(s)
+                label, origin = known[label], origins[origin]
                 fr = frs[0]
                 a, b = fr
             except (KeyError, TypeError, ValueError, IndexError):
@@ -288,8 +300,8 @@ def _span_rows(h: LineHead, target: str, annotator: str, labels: _Labels,
                         and type(attrs) is dict and type(note) is str
                         and type(created) is str and type(updated) is str):
                     append((sid, target, annotator, label, a, b, f"[[{a},{b}]]", given,
-                            dumps(attrs) if attrs else "{}", note, origin, created,
-                            updated))
+                            dumps(attrs) if attrs else "{}", note, origin,
+                            same(created, created), same(updated, updated)))
                     continue
         span = _parse_span(v, s, doc, annotator, line_labels)  # raises, or accepts it
         if span.label not in known:
@@ -307,19 +319,20 @@ def _span_rows(h: LineHead, target: str, annotator: str, labels: _Labels,
 
 
 def _frame_rows(h: LineHead, target: str, annotator: str, labels: _Labels,
-                span_ids: set[str], out: _LayerRows) -> None:
+                span_ids: set[str], strings: dict[str, str], attributes: dict[Any, str],
+                out: _LayerRows) -> None:
     """Frame rows (``FRAME_COLUMNS`` order, parents first) and their role rows."""
     v = h.v
-    types, dumps = labels.types, rows.dumps
+    types, same = labels.types, strings.setdefault
     frames: list[tuple[Any, ...]] = []
-    members: list[tuple[Any, list[Any], list[Any]]] = []
+    roles: list[tuple[str, str, str, int]] = []
     slow: dict[str, None] = {}
+    nested = False
     for f in h.frames:
         if type(f) is dict and len(f) == 9:
-            try:
-                fid, ftype, cue, sources = f["id"], f["type"], f["cue"], f["sources"]
-                contents, parent, attrs = f["contents"], f["parent"], f["attributes"]
-                created, updated = f["created_at"], f["updated_at"]
+            try:  # all nine keys (so no other) and a known type
+                (attrs, contents, created, cue, fid, parent, sources, ftype,
+                 updated) = _FRAME_VALUES(f)
                 if types is not None:
                     ftype = types[ftype]
             except (KeyError, TypeError):
@@ -330,37 +343,67 @@ def _frame_rows(h: LineHead, target: str, annotator: str, labels: _Labels,
                         and type(sources) is list and type(contents) is list
                         and (parent is None or type(parent) is str)
                         and type(attrs) is dict and type(created) is str
-                        and type(updated) is str and _members_ok(cue, sources, contents,
-                                                                 span_ids)):
+                        and type(updated) is str
+                        and _members_ok(cue, sources, contents, span_ids)):
                     frames.append((fid, target, annotator, ftype, parent,
-                                   dumps(attrs) if attrs else "{}", created, updated))
-                    members.append((cue, sources, contents))
+                                   _attributes(attrs, attributes), same(created, created),
+                                   same(updated, updated)))
+                    if cue is not None:
+                        roles.append((fid, cue, ROLE_CUE, 0))
+                    if len(sources) == 1 and len(contents) == 1:
+                        roles += ((fid, sources[0], ROLE_SOURCE, 0),
+                                  (fid, contents[0], ROLE_CONTENT, 0))
+                    else:
+                        roles += [(fid, x, ROLE_SOURCE, k) for k, x in enumerate(sources)]
+                        roles += [(fid, x, ROLE_CONTENT, k) for k, x in enumerate(contents)]
+                    nested = nested or parent is not None
                     continue
         frame = _parse_frame(v, f, h.document, annotator, span_ids, h.schema)
         if types is None or frame.type not in types:
             slow[frame.type] = None
         frames.append((frame.id, target, annotator) + rows.frame_tuple(frame)[3:])
-        members.append((frame.cue, list(frame.sources), list(frame.contents)))
+        roles += [(frame.id, sid, role, k) for role, sid, k in frame.roles()]
+        nested = nested or frame.parent_id is not None
     out.types = list(slow)
     if not frames:
         return
-    check_frame_parents(v, [(r[0], r[4]) for r in frames])
-    order = _parents_first(frames)
-    roles = out.roles
-    for i in order:
-        fid = frames[i][0]
-        cue, sources, contents = members[i]
-        if cue:
-            roles.append((fid, cue, ROLE_CUE, 0))
-        roles += [(fid, sid, ROLE_SOURCE, k) for k, sid in enumerate(sources)]
-        roles += [(fid, sid, ROLE_CONTENT, k) for k, sid in enumerate(contents)]
-    out.frames = [frames[i] for i in order]
+    if nested or len({r[0] for r in frames}) != len(frames):
+        check_frame_parents(v, [(r[0], r[4]) for r in frames])
+    if nested:  # parents first, each frame's roles after it as before
+        by_frame: dict[str, list[tuple[str, str, str, int]]] = {}
+        for r in roles:
+            by_frame.setdefault(r[0], []).append(r)
+        frames = [frames[i] for i in _parents_first(frames)]
+        roles = [r for f in frames for r in by_frame.get(f[0], ())]
+    out.frames, out.roles = frames, roles
+
+
+def _attributes(attrs: dict[str, Any], known: dict[Any, str]) -> str:
+    """``rows.dumps(attrs)``, looked up when every value is a string (frames often share
+    the same stance and target). Equal keys mean equal strings: a str equals no other
+    JSON value."""
+    if not attrs:
+        return "{}"
+    key = tuple(attrs.items())
+    try:
+        found = known.get(key)
+    except TypeError:  # a list or object among the values
+        return rows.dumps(attrs)
+    if found is None:
+        found = rows.dumps(attrs)
+        if all(type(x) is str for x in attrs.values()):
+            known[key] = found
+    return found
 
 
 def _members_ok(cue: str | None, sources: list[Any], contents: list[Any],
                 span_ids: set[str]) -> bool:
     """Every member a span id of the layer, no span in two roles (else: the object path,
     which names the problem)."""
+    if len(sources) == 1 and len(contents) == 1:  # the common shape, without a set
+        src, con = sources[0], contents[0]
+        return (type(src) is str and type(con) is str and src in span_ids
+                and con in span_ids and src != con and src != cue and con != cue)
     for sid in sources:
         if type(sid) is not str or sid not in span_ids:
             return False

@@ -5,12 +5,15 @@ What agreement, review and merge read: ``all_layers(project)`` returns one
 row, documents in project order and annotators sorted by name. Optional filters restrict
 the annotators and documents (in SQL). Rows become domain objects here directly (plain
 tuples, no per-row dict), which is most of the cost for large projects.
+
+And a bulk writer's switch: :func:`foreign_keys_unchecked`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..domain.model import STATUS_TODO, AnnotatedDocument, Document, Frame, Span
@@ -97,3 +100,22 @@ def all_layers(project: Project, annotators: Iterable[str] | None = None,
                                             spans.get((d.id, ann), []),
                                             frames.get((d.id, ann), [])))
     return docs, layers
+
+
+@contextmanager
+def foreign_keys_unchecked(project: Project, active: bool = True) -> Iterator[bool]:
+    """Foreign keys off on the project's connection while the block runs, on again after:
+    for a bulk writer into an empty project that has checked every reference itself (a
+    check per row costs a B-tree look-up per reference). SQLite ignores the switch inside
+    a transaction, so it must be made before one: yields False (nothing switched) when
+    ``active`` is False or a transaction is open."""
+    conn = project.db.conn
+    if not active or conn.in_transaction:
+        yield False
+        return
+    was = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield True
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {int(was)}")

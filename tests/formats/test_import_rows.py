@@ -1,6 +1,7 @@
 """The bulk path into an empty project (``canonical_rows`` / ``canonical_bulk``) accepts,
 writes and refuses exactly what the object path (``iter_canonical`` + ``LayerWriter``)
-does: the same rows, the same report, the same ``file:line: message``."""
+does: the same rows, the same report, the same ``file:line: message``; with the lines
+parsed here or in the parser process."""
 
 from __future__ import annotations
 
@@ -17,6 +18,17 @@ from annotator.store.project import Project
 from tests.formats.test_canonical import dump_db, fill
 
 ANCHOR = Document(id="anchor", text="A document only there to make the project non-empty.")
+
+
+@pytest.fixture(params=["here", "process"])
+def parser(request, monkeypatch) -> str:
+    """Where an import into an empty project parses: in this process, or (every file
+    counting as large) in the parser process."""
+    if request.param == "process":
+        monkeypatch.setattr(canonical_bulk, "PARALLEL_BYTES", 0)
+    else:
+        monkeypatch.setattr(canonical_bulk, "PARALLEL_BYTES", 1 << 62)
+    return request.param
 
 
 def _lines(tmp_path: Path) -> list[dict]:
@@ -84,7 +96,8 @@ def _both(tmp_path: Path, path: Path, **kw) -> tuple[tuple, tuple]:
     return out[0], out[1]
 
 
-def test_empty_project_gets_the_rows_and_report_of_the_object_path(tmp_path: Path) -> None:
+def test_empty_project_gets_the_rows_and_report_of_the_object_path(tmp_path: Path,
+                                                                   parser: str) -> None:
     path = _write(tmp_path / "all.jsonl", _lines(tmp_path))
     fast, slow = _both(tmp_path, path)
     assert fast[0] == slow[0]
@@ -94,7 +107,7 @@ def test_empty_project_gets_the_rows_and_report_of_the_object_path(tmp_path: Pat
     assert set(frames) >= {"top", "child"}
 
 
-def test_renamed_and_added_labels_match_the_object_path(tmp_path: Path) -> None:
+def test_renamed_and_added_labels_match_the_object_path(tmp_path: Path, parser: str) -> None:
     lines = _lines(tmp_path)
     lines = [lines[4], lines[6]]  # (the twin of d3 would be a second layer of zoe's)
     for line in lines:
@@ -174,7 +187,9 @@ ACCEPTED: list = []  # cases the object path accepts (both paths must agree)
 
 
 @pytest.mark.parametrize("mutate", _cases())
-def test_bad_input_gets_the_message_of_the_object_path(tmp_path: Path, mutate) -> None:
+def test_bad_input_gets_the_message_of_the_object_path(tmp_path: Path, mutate,
+                                                       monkeypatch) -> None:
+    monkeypatch.setattr(canonical_bulk, "PARALLEL_BYTES", 1 << 62)
     lines = _lines(tmp_path)
     mutate(lines)
     path = _write(tmp_path / "bad.jsonl", lines)
@@ -183,7 +198,18 @@ def test_bad_input_gets_the_message_of_the_object_path(tmp_path: Path, mutate) -
     assert fast[0] == "error" or mutate in ACCEPTED
 
 
-def test_batches_of_many_layers_name_the_line_of_a_clash(tmp_path: Path,
+@pytest.mark.parametrize("mutate", _cases()[::6])
+def test_the_parser_process_gives_the_same_messages(tmp_path: Path, mutate,
+                                                    monkeypatch) -> None:
+    monkeypatch.setattr(canonical_bulk, "PARALLEL_BYTES", 0)
+    lines = _lines(tmp_path)
+    mutate(lines)
+    path = _write(tmp_path / "bad.jsonl", lines)
+    fast, slow = _both(tmp_path, path)
+    assert fast == slow
+
+
+def test_batches_of_many_layers_name_the_line_of_a_clash(tmp_path: Path, parser: str,
                                                          monkeypatch) -> None:
     monkeypatch.setattr(canonical_bulk, "BATCH_ROWS", 10_000)  # every line in one batch
     lines = [{"document_id": f"d{i}", "text": f"Text {i}.", "annotator": "a",
