@@ -5,7 +5,7 @@
 other than ``todo`` (annotators sorted by name), plus, when asked, one bare entry
 (``annotator`` None) for a document no layer touches. The spans and frames arrive as
 ready-made JSON array text (UTF-8 bytes) built inside SQLite (C speed, no Python object
-per span or frame): spans by ``json_object``, frames by concatenation with ``json_quote``.
+per span or frame): spans and frames by ``json_object``.
 Fixed order: spans by ``(start, end, id)``, frames by ``(created_at, id)``, frame members
 by their position, every object with its keys sorted, compact separators, non-ASCII kept
 as is. This is the same text ``json.dumps(..., sort_keys=True, ensure_ascii=False,
@@ -46,18 +46,19 @@ _SPANS = ("SELECT count(*), CAST('[' || coalesce(group_concat(j, ','), '') || ']
 
 
 def _roles(role: str) -> str:
-    return (f"(SELECT json_group_array(span_id) FROM (SELECT span_id FROM frame_roles "
-            f"WHERE frame_id = f.id AND role = '{role}' ORDER BY position, span_id))")
+    """A frame's members in one role, as a JSON array of span ids (in position order)."""
+    return (f"json((SELECT json_group_array(span_id) FROM (SELECT span_id FROM frame_roles "
+            f"WHERE frame_id = f.id AND role = '{role}' ORDER BY position, span_id)))")
 
 
-# Frames: every string through json_quote (ids come from files); attributes as stored.
+# Frames by json_object too (fewer instructions than concatenating quoted strings); the
+# member arrays come back from their subqueries as text and go in through json(), so
+# nothing depends on a JSON subtype crossing a subquery.
 _FRAME_JSON = (
-    """'{"attributes":'||attributes||',"contents":'||""" + _roles("content")
-    + """||',"created_at":'||json_quote(created_at)||',"cue":'||coalesce((SELECT """
-    """json_quote(span_id) FROM frame_roles WHERE frame_id = f.id AND role = 'cue' """
-    """ORDER BY position, span_id LIMIT 1), 'null')||',"id":'||json_quote(id)||"""
-    """',"parent":'||json_quote(parent_id)||',"sources":'||""" + _roles("source")
-    + """||',"type":'||json_quote(type)||',"updated_at":'||json_quote(updated_at)||'}'""")
+    f"json_object('attributes', json(attributes), 'contents', {_roles('content')}, "
+    "'created_at', created_at, 'cue', (SELECT span_id FROM frame_roles WHERE frame_id = "
+    "f.id AND role = 'cue' ORDER BY position, span_id LIMIT 1), 'id', id, 'parent', "
+    f"parent_id, 'sources', {_roles('source')}, 'type', type, 'updated_at', updated_at)")
 _FRAMES = ("SELECT count(*), CAST('[' || coalesce(group_concat(j, ','), '') || ']' AS BLOB) "
            f"FROM (SELECT {_FRAME_JSON} AS j FROM frames f WHERE document_id = ? AND "
            "annotator = ? ORDER BY created_at, id)")
@@ -122,8 +123,11 @@ def _plan_layers(conn: sqlite3.Connection, annotators: Iterable[str] | None,
     docs.row_factory = sqlite3.Row
     docs.execute("SELECT id, title, author, published, source, text, text_sha256, "
                  "paragraphs, meta FROM documents ORDER BY position")
-    names_sql = ("SELECT annotator FROM spans WHERE document_id = :d UNION "
-                 "SELECT annotator FROM frames WHERE document_id = :d")
+    # DISTINCT first (an ordered index scan): the UNION's temporary B-tree then holds a
+    # row per annotator instead of one per span and frame.
+    names_sql = ("SELECT * FROM (SELECT DISTINCT annotator FROM spans WHERE document_id = :d) "
+                 "UNION SELECT * FROM (SELECT DISTINCT annotator FROM frames "
+                 "WHERE document_id = :d)")
     status_sql = "SELECT annotator, status FROM document_status WHERE document_id = ?"
     wanted = set(names) if names is not None else None
     for doc in docs:
