@@ -512,7 +512,7 @@ def json_lines(path: str | Path) -> Iterator[tuple[int, Any, int]]:
             offset += len(raw)
             if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
-            if not raw.strip():
+            if not raw or raw.isspace():  # (strip() would copy every line)
                 continue
             try:
                 line = raw.decode("utf-8")

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..domain.errors import InputError
-from ..domain.model import now_iso
+from ..domain.model import ROLE_CONTENT, ROLE_CUE, ROLE_SOURCE, now_iso
 from ..domain.schema import Schema, parse_schema
 from ..store import rows
 from ..store.project import Project
@@ -48,6 +48,12 @@ _INSERT_DOCUMENT = (
     ":text_sha256, :paragraphs, :meta, :position, :imported_at)")
 _INSERT_ANNOTATOR = "INSERT OR IGNORE INTO annotators(name, created_at) VALUES (?, ?)"
 _INSERT_ROLE = "INSERT INTO frame_roles VALUES (?, ?, ?, ?)"
+# the shortcuts of a RowBatch expanded: a span's one fragment, a frame's three roles
+_INSERT_SPAN = (f"INSERT INTO spans({rows.SPAN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                "coalesce(?7, '[[' || ?5 || ',' || ?6 || ']]'), ?8, ?9, ?10, ?11, ?12, ?13)")
+_INSERT_TRIAD = (f"INSERT INTO frame_roles SELECT ?1, ?2, '{ROLE_CUE}', 0 UNION ALL "
+                 f"SELECT ?1, ?3, '{ROLE_SOURCE}', 0 UNION ALL "
+                 f"SELECT ?1, ?4, '{ROLE_CONTENT}', 0")
 _INSERT_STATUS = "INSERT INTO document_status VALUES (?, ?, ?, ?)"
 
 
@@ -106,9 +112,10 @@ def insert_rows(conn: sqlite3.Connection, batch: RowBatch, path: str) -> None:
         if batch.annotators:
             conn.executemany(_INSERT_ANNOTATOR, batch.annotators)
         if batch.spans:
-            conn.executemany(rows.INSERT_SPAN_ROW, batch.spans)
+            conn.executemany(_INSERT_SPAN, batch.spans)
         if batch.frames:
             conn.executemany(rows.INSERT_FRAME_ROW, batch.frames)
+            conn.executemany(_INSERT_TRIAD, batch.triads)
             conn.executemany(_INSERT_ROLE, batch.roles)
         if batch.statuses:
             conn.executemany(_INSERT_STATUS, batch.statuses)
@@ -225,7 +232,7 @@ def parser_main(out: BinaryIO, path: str, schema_raw: dict[str, Any], add_labels
         def rows(batch: RowBatch) -> None:
             send(_ROWS, marshal.dumps((
                 batch.documents, batch.annotators, batch.spans, batch.frames, batch.roles,
-                batch.statuses, batch.layers, batch.offset)))
+                batch.triads, batch.statuses, batch.layers, batch.offset)))
 
         for lineno, obj, offset in json_lines(path):
             planner.line(obj, lineno, offset)
