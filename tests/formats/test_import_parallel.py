@@ -35,7 +35,7 @@ def started(monkeypatch) -> list[subprocess.Popen]:
     return procs
 
 
-def _file(tmp_path: Path, docs: int = 40) -> Path:
+def _file(tmp_path: Path, docs: int = 40, name: str = "many.jsonl") -> Path:
     lines = []
     for i in range(docs):
         text = f"Document {i}: Ann said it rained."
@@ -43,7 +43,7 @@ def _file(tmp_path: Path, docs: int = 40) -> Path:
                       "status": "done" if i % 2 else "todo",
                       "spans": [{"id": f"s{i}-{k}", "label": "SOURCE", "start": k,
                                  "end": k + 3} for k in range(10)]})
-    path = tmp_path / "many.jsonl"
+    path = tmp_path / name
     path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
     return path
 
@@ -120,3 +120,34 @@ def test_small_files_and_one_cpu_parse_here(tmp_path: Path, monkeypatch) -> None
     with Project.open(tmp_path / "q.db") as p:
         assert import_canonical(p, _file(tmp_path, 3)).spans == 30
     assert procs == []
+
+
+def test_inside_an_open_transaction_foreign_keys_stay_checked(tmp_path: Path) -> None:
+    path = _file(tmp_path, 5)
+    with Project.open(tmp_path / "p.db") as p:
+        with p.transaction():
+            assert import_canonical(p, path).spans == 50
+            assert p.db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert p.db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_a_project_that_stops_being_empty_is_imported_with_foreign_keys_on(
+        tmp_path: Path, monkeypatch) -> None:
+    """Foreign keys go off before the transaction, when the project looked empty; if
+    another program added a document by the time the transaction began, the import runs
+    again the ordinary way, with them on."""
+    path = _file(tmp_path, 5)
+    with Project.open(tmp_path / "p.db") as p:
+        import_canonical(p, _file(tmp_path, 1, "one.jsonl"))  # d0 is there
+        real = Project.count_documents
+        calls: list[int] = []
+
+        def count(self: Project) -> int:
+            calls.append(1)
+            return 0 if len(calls) == 1 else real(self)  # empty only at first sight
+
+        monkeypatch.setattr(Project, "count_documents", count)
+        report = import_canonical(p, path)
+        assert report.documents_skipped == ["d0"] and len(report.documents_added) == 4
+        assert p.db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert len(calls) >= 3
