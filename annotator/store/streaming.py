@@ -123,23 +123,24 @@ def _plan_layers(conn: sqlite3.Connection, annotators: Iterable[str] | None,
     docs.row_factory = sqlite3.Row
     docs.execute("SELECT id, title, author, published, source, text, text_sha256, "
                  "paragraphs, meta FROM documents ORDER BY position")
-    # DISTINCT first (an ordered index scan): the UNION's temporary B-tree then holds a
-    # row per annotator instead of one per span and frame.
-    names_sql = ("SELECT * FROM (SELECT DISTINCT annotator FROM spans WHERE document_id = :d) "
-                 "UNION SELECT * FROM (SELECT DISTINCT annotator FROM frames "
-                 "WHERE document_id = :d)")
-    status_sql = "SELECT annotator, status FROM document_status WHERE document_id = ?"
+    # One query per document: the annotators with spans, frames or a status other than
+    # todo, each with its status. DISTINCT first (an ordered index scan), so the UNION's
+    # temporary B-tree holds a row per annotator instead of one per span and frame.
+    layers_sql = ("SELECT x.a, s.status FROM ("
+                  "SELECT * FROM (SELECT DISTINCT annotator AS a FROM spans "
+                  "WHERE document_id = :d) "
+                  "UNION SELECT * FROM (SELECT DISTINCT annotator FROM frames "
+                  "WHERE document_id = :d) "
+                  "UNION SELECT annotator FROM document_status WHERE document_id = :d "
+                  f"AND status != '{STATUS_TODO}') AS x "
+                  "LEFT JOIN document_status s ON s.document_id = :d AND s.annotator = x.a")
     wanted = set(names) if names is not None else None
     for doc in docs:
-        doc_id = doc["id"]
-        statuses = dict(conn.execute(status_sql, (doc_id,)).fetchall())
-        found = {r[0] for r in conn.execute(names_sql, {"d": doc_id})}
-        found |= {a for a, st in statuses.items() if st != STATUS_TODO}
-        layer_names = sorted(found if wanted is None else found & wanted)
+        found = dict(conn.execute(layers_sql, {"d": doc["id"]}).fetchall())
         row = dict(doc)
         written = False
-        for ann in layer_names:
-            st = statuses.get(ann, STATUS_TODO)
+        for ann in sorted(found if wanted is None else found.keys() & wanted):
+            st = found[ann] or STATUS_TODO
             if status is not None and st != status:
                 continue
             written = True
