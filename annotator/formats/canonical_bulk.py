@@ -36,7 +36,7 @@ from ..domain.schema import Schema, parse_schema
 from ..store import rows
 from ..store.project import Project
 from .articles import Cancelled, Progress
-from .canonical import json_lines
+from .canonical_read import json_lines
 from .canonical_rows import PlanResult, RowBatch, RowPlanner
 from .layers import AnnotationImportReport
 

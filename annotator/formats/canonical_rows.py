@@ -25,7 +25,7 @@ from ..domain.model import ORIGINS, ROLE_CONTENT, ROLE_CUE, ROLE_SOURCE, STATUS_
 from ..domain.provenance import Provenance
 from ..domain.schema import Schema
 from ..store import rows
-from .canonical import (
+from .canonical_read import (
     FRAME_KEYS,
     SPAN_KEYS,
     LineHead,
