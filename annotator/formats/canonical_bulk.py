@@ -20,10 +20,12 @@ import gc
 import marshal
 import os
 import pickle
+import queue
 import sqlite3
 import struct
 import subprocess
 import sys
+import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,6 +44,7 @@ from .layers import AnnotationImportReport
 
 BATCH_ROWS = 20_000  # spans + frames + documents per executemany round
 PARALLEL_BYTES = 16 << 20  # files at least this large are parsed in a second process
+READ_AHEAD = 3  # batches received but not yet inserted, at most
 
 _INSERT_DOCUMENT = (
     "INSERT INTO documents VALUES (:id, :title, :author, :published, :source, :text, "
@@ -166,13 +169,19 @@ def can_run_parser() -> bool:
 def _run_parser(conn: sqlite3.Connection, path: str, size: int, schema: Schema,
                 add_labels: bool, rename_to: str | None, stamp: str,
                 progress: Progress | None) -> PlanResult:
-    """Insert the rows a parser process sends until it is done; raise its error."""
+    """Insert the rows a parser process sends until it is done; raise its error. A
+    thread reads a few messages ahead, so that the parser does not wait while a batch
+    goes in (it blocks only when READ_AHEAD batches are waiting)."""
     # a session of its own: Ctrl+C in a terminal reaches the importer, which ends it
     proc = subprocess.Popen([sys.executable, "-c", _BOOT], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, start_new_session=True)
+    assert proc.stdin is not None and proc.stdout is not None
+    messages: queue.Queue[tuple[bytes, bytes] | None] = queue.Queue(READ_AHEAD)
+    stop = threading.Event()
+    reader = threading.Thread(target=_read_messages, args=(proc.stdout, messages, stop),
+                              name="import-parser-reader", daemon=True)
     last = False  # the parser sent its last message and is exiting by itself
     try:
-        assert proc.stdin is not None and proc.stdout is not None
         try:
             proc.stdin.write(pickle.dumps({
                 "sys_path": sys.path, "path": path, "schema_raw": schema.raw,
@@ -181,16 +190,16 @@ def _run_parser(conn: sqlite3.Connection, path: str, size: int, schema: Schema,
             proc.stdin.close()
         except BrokenPipeError:  # it died at once: reading says so below
             pass
-        stream = proc.stdout
+        reader.start()
         while True:
-            head = stream.read(_HEADER.size)
-            kind, length = _HEADER.unpack(head) if len(head) == _HEADER.size else (b"", 0)
-            body = stream.read(length)
-            if not kind or len(body) != length:
+            message = messages.get()
+            if message is None:
                 raise RuntimeError(f"the parser process for {path} stopped unexpectedly "
                                    f"(exit code {proc.wait()}); nothing was imported")
+            kind, body = message
             if kind == _ROWS:
                 batch = RowBatch(*marshal.loads(body))
+                del message, body
                 insert_rows(conn, batch, path)
                 if progress and progress(batch.offset, size) is False:
                     raise Cancelled("import cancelled; nothing was imported")
@@ -203,6 +212,7 @@ def _run_parser(conn: sqlite3.Connection, path: str, size: int, schema: Schema,
                 raise InputError(*pickle.loads(body))
             raise pickle.loads(body)
     finally:
+        stop.set()
         if last:
             try:
                 proc.wait(timeout=30)
@@ -211,8 +221,31 @@ def _run_parser(conn: sqlite3.Connection, path: str, size: int, schema: Schema,
         if proc.poll() is None:
             proc.kill()
         proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+        while reader.is_alive():  # its read ends at EOF; a put on a full queue, here
+            try:
+                messages.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        proc.stdout.close()
+
+
+def _read_messages(stream: BinaryIO, messages: queue.Queue[tuple[bytes, bytes] | None],
+                   stop: threading.Event) -> None:
+    """The reader thread: each message of the parser into ``messages``, None at EOF
+    (or on any failure here: the importer then says the parser stopped)."""
+    try:
+        while not stop.is_set():
+            head = stream.read(_HEADER.size)
+            kind, length = _HEADER.unpack(head) if len(head) == _HEADER.size else (b"", 0)
+            body = stream.read(length) if kind else b""
+            if not kind or len(body) != length:
+                break
+            messages.put((kind, body))
+            if kind != _ROWS:
+                return
+    except Exception:  # noqa: BLE001 - reported as the parser stopping
+        pass
+    messages.put(None)
 
 
 def parser_main(out: BinaryIO, path: str, schema_raw: dict[str, Any], add_labels: bool,
