@@ -45,13 +45,12 @@ from typing import IO, Any
 from ..domain.errors import InputError
 from ..domain.model import GOLD, STATUSES
 from ..store import rows
-from ..store.bulk import foreign_keys_unchecked
+from ..store.bulk import foreign_keys_unchecked, indexes_built_after
 from ..store.project import Project
 from ..store.streaming import (
     RawLayer,
     bulk_cache,
     count_documents,
-    deferred_indexes,
     iter_export_layers,
 )
 from .articles import Cancelled, Progress
@@ -202,9 +201,10 @@ def _import(project: Project, path: Path, size: int, annotator: str | None,
     with foreign_keys_unchecked(project, active=unchecked) as off, bulk_cache(project), \
             project.transaction():
         if project.count_documents() == 0:
-            # nothing to look up or match in the project: rows straight from the lines,
-            # the secondary indexes built once at the end, inside the same transaction
-            with deferred_indexes(project):
+            # nothing to look up or match in the project: rows straight from the lines;
+            # the indexes an import does not append to built once at the end, inside the
+            # same transaction
+            with indexes_built_after(project):
                 return import_into_empty(project, path, size, add_labels=add_labels,
                                          rename_to=annotator, progress=progress)
         if off:

@@ -6,7 +6,7 @@ row, documents in project order and annotators sorted by name. Optional filters 
 the annotators and documents (in SQL). Rows become domain objects here directly (plain
 tuples, no per-row dict), which is most of the cost for large projects.
 
-And a bulk writer's switch: :func:`foreign_keys_unchecked`.
+And a bulk writer's settings: :func:`foreign_keys_unchecked`, :func:`indexes_built_after`.
 """
 
 from __future__ import annotations
@@ -119,3 +119,34 @@ def foreign_keys_unchecked(project: Project, active: bool = True) -> Iterator[bo
         yield True
     finally:
         conn.execute(f"PRAGMA foreign_keys = {int(was)}")
+
+
+# Secondary indexes whose keys a bulk import in export order (documents in turn, a layer's
+# spans by start, end, id, its frames by creation) appends at their end: kept up to date
+# row by row, that costs less than sorting them all once at the end. The others (keyed by
+# span or frame id, random) are built at the end.
+APPENDED_INDEXES = frozenset({"idx_spans_doc", "idx_frames_doc"})
+
+
+@contextmanager
+def indexes_built_after(project: Project, keep: Iterable[str] = APPENDED_INDEXES,
+                        tables: tuple[str, ...] = ("spans", "frames", "frame_roles"),
+                        ) -> Iterator[None]:
+    """Inside a write transaction: drop the secondary indexes of ``tables`` but ``keep``
+    and create them again on the way out (one sort each instead of a B-tree insert per
+    row). An error inside leaves them dropped in a transaction that is then rolled back
+    with everything else. Only for writers that do not read those tables by the dropped
+    indexes meanwhile."""
+    conn = project.db.conn
+    if not conn.in_transaction:
+        raise RuntimeError("indexes_built_after needs an open write transaction")
+    kept = set(keep)
+    marks = ",".join("?" * len(tables))
+    indexes = [(name, sql) for name, sql in conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({marks}) ORDER BY name", tables) if name not in kept]
+    for name, _ in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        conn.execute(sql)

@@ -100,3 +100,17 @@ def test_fast_span_constructor_builds_the_same_span() -> None:
         fast.label = "SOURCE"  # still frozen
     with pytest.raises(ValueError):
         _new_span(*args[:-1])  # every field, no defaults
+
+
+def test_indexes_built_after_keeps_the_appended_ones_and_rebuilds_the_rest(
+        project: Project) -> None:
+    from annotator.store.bulk import APPENDED_INDEXES, indexes_built_after
+
+    before = indexes(project)
+    with pytest.raises(RuntimeError), indexes_built_after(project):
+        pass
+    with project.transaction(), indexes_built_after(project):
+        during = {name for name, _ in indexes(project)}
+        assert APPENDED_INDEXES <= during
+        assert "idx_frame_roles_span" not in during
+    assert indexes(project) == before
