@@ -186,28 +186,5 @@ def bulk_cache(project: Project, mebibytes: int = 256) -> Iterator[None]:
         conn.execute(f"PRAGMA temp_store = {int(old_temp)}")
 
 
-@contextmanager
-def deferred_indexes(project: Project, active: bool = True) -> Iterator[None]:
-    """Inside a write transaction: drop the secondary indexes of spans, frames and
-    frame_roles, and build them again on the way out (one sort each instead of a B-tree
-    insert per row). Transactional: an error inside leaves them dropped in a transaction
-    that is then rolled back with everything else. Only for bulk writes that do not look
-    those tables up by document meanwhile (:meth:`Project.insert_new_layer`)."""
-    conn = project.db.conn
-    if not active:
-        yield
-        return
-    if not conn.in_transaction:
-        raise RuntimeError("deferred_indexes needs an open write transaction")
-    indexes = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        "AND tbl_name IN ('spans', 'frames', 'frame_roles') ORDER BY name").fetchall()
-    for name, _ in indexes:
-        conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for _, sql in indexes:
-        conn.execute(sql)
-
-
 def count_documents(project: Project) -> int:
     return project.db.conn.execute("SELECT count(*) FROM documents").fetchone()[0]

@@ -12,7 +12,6 @@ import pytest
 from annotator.domain.errors import InputError
 from annotator.formats.canonical import import_canonical, write_canonical
 from annotator.store.project import Project
-from annotator.store.streaming import deferred_indexes
 from tests.formats.test_canonical import dump_db, fill
 
 
@@ -56,13 +55,6 @@ def test_failed_import_into_empty_project_leaves_it_untouched(project: Project,
         with pytest.raises(InputError, match="unknown status"):
             import_canonical(other, bad)
         assert indexes(other) == before and dump_db(other) == rows
-
-
-def test_deferred_indexes_needs_a_transaction(project: Project) -> None:
-    with pytest.raises(RuntimeError), deferred_indexes(project):
-        pass
-    with deferred_indexes(project, active=False):  # inactive: nothing to do
-        pass
 
 
 def test_insert_new_layer_writes_what_replace_layer_writes(project: Project,
