@@ -138,32 +138,34 @@ def ask_annotator_name(parent: QWidget | None = None) -> str | None:
     return name or None
 
 
-def confirm(parent: QWidget | None, title: str, text: str, detail: str = "",
-            yes: str = "OK") -> bool:
-    """Ask before a big change; plain texts (they quote titles). Cancel is the default."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, "", QMessageBox.StandardButton.Cancel,
-                      parent)
+def _plain_box(icon: QMessageBox.Icon, title: str, text: str, detail: str,
+               button: QMessageBox.StandardButton, parent: QWidget | None,
+               name: str) -> QMessageBox:
+    """A message box whose texts are plain (they quote titles and file contents)."""
+    box = QMessageBox(icon, title, "", button, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(text)
     if detail:
         box.setInformativeText(detail)
+    box.setObjectName(name)
+    return box
+
+
+def confirm(parent: QWidget | None, title: str, text: str, detail: str = "",
+            yes: str = "OK") -> bool:
+    """Ask before a big change. Cancel is the default."""
+    box = _plain_box(QMessageBox.Icon.Question, title, text, detail,
+                     QMessageBox.StandardButton.Cancel, parent, "confirm_box")
     ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.setObjectName("confirm_box")
     box.exec()
     return box.clickedButton() is ok
 
 
 def show_error(parent: QWidget | None, title: str, text: str, detail: str = "") -> None:
-    """A warning box whose texts are plain (error messages quote file contents)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, "", QMessageBox.StandardButton.Ok,
-                      parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(text)
-    if detail:
-        box.setInformativeText(detail)
-    box.setObjectName("error_box")
-    box.exec()
+    """A warning box (error messages quote file contents: plain text)."""
+    _plain_box(QMessageBox.Icon.Warning, title, text, detail, QMessageBox.StandardButton.Ok,
+               parent, "error_box").exec()
 
 
 def import_with_progress(project: Project, paths: Sequence[str | Path],
