@@ -289,8 +289,8 @@ def test_cli_says_busy_in_one_line_when_the_lock_is_held_too_long(project_path: 
         code = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
                 "import annotator.store.db as db\n"
                 "_configure = db._configure\n"
-                "def quick(conn, readonly):\n"
-                "    _configure(conn, readonly); conn.execute('PRAGMA busy_timeout = 200')\n"
+                "def quick(conn, readonly, **kw):\n"
+                "    _configure(conn, readonly, **kw); conn.execute('PRAGMA busy_timeout = 200')\n"
                 "db._configure = quick\n"
                 "from annotator.cli import main\n"
                 "sys.exit(main(sys.argv[1:]))\n")

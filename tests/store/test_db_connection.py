@@ -91,3 +91,20 @@ def test_attributes_not_answered_here_go_to_sqlite_utils(project: Project) -> No
     assert db.query("SELECT count(*) AS n FROM documents").__next__() == {"n": 0}
     with pytest.raises(AttributeError):
         db.__no_such_dunder__  # noqa: B018
+
+
+def test_new_projects_get_16k_pages_and_older_ones_keep_theirs(tmp_path: Path) -> None:
+    import shutil
+
+    from annotator.store.db import PAGE_SIZE
+
+    new = Project.open(tmp_path / "new.db")
+    assert new.db.conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16384
+    assert new.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    new.close()
+    fixture = Path(__file__).parent.parent / "data" / "projects" / "v1.annotator.db"
+    old = tmp_path / "old.db"
+    shutil.copy(fixture, old)
+    with Project.open(old) as p:  # migrated to the newest schema, pages as they were
+        assert p.db.conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+        assert p.documents()
