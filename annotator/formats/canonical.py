@@ -189,8 +189,10 @@ def _write_batch(writer: LayerWriter, batch: list[CanonicalRecord]) -> None:
         if rec.layer is not None:
             writer.layer(rec.layer, rec.line)
             writer.provenance(rec.provenance)
+
+
 class _NoLongerEmpty(Exception):
-    pass
+    """Documents appeared before the bulk import's transaction began."""
 
 
 def _import(project: Project, path: Path, size: int, annotator: str | None,
