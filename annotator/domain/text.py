@@ -179,6 +179,17 @@ def tokenize(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
 
 
+def find_all(text: str, query: str) -> list[tuple[int, int]]:
+    """Every occurrence of ``query`` in ``text``, ignoring case, as code point offsets
+    (non-overlapping, in order); none for an empty or all-space query. Whitespace in the
+    query matches any run of whitespace (a phrase across a line break is found)."""
+    words = query.split()
+    if not words:
+        return []
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)]
+
+
 class OffsetMap:
     """Convert between code point offsets (the store's) and UTF-16 offsets (Qt's).
 

@@ -21,6 +21,7 @@ Contract (used by the main window, the labelling panel and the tests):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QFont, QPalette, QTextCursor
@@ -30,6 +31,9 @@ from annotator.domain.model import Document, Span
 
 from .span_painter import DOCUMENT_MARGIN, SpanTextEdit
 from .text_selection import normalise_selection
+
+if TYPE_CHECKING:
+    from .find_bar import FindBar
 
 TEXT_POINT_SIZE = 11.0
 TITLE_POINT_SIZE = 15.0
@@ -78,11 +82,12 @@ class ArticleView(QWidget):
         self._header.setSpacing(2)
         self._header.addWidget(self.title_label)
         self._header.addWidget(self.meta_label)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        layout.addLayout(self._header)
-        layout.addWidget(self.text_edit, 1)
+        self.find_bar: FindBar | None = None  # made on first Ctrl+F
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(4)
+        self._layout.addLayout(self._header)
+        self._layout.addWidget(self.text_edit, 1)
         self.clear()
 
     # ---- documents -----------------------------------------------------------------
@@ -102,6 +107,8 @@ class ArticleView(QWidget):
         self.text_edit.load(doc, spans, colours)
         self._align_header()
         self.text_edit.viewport().update()
+        if self.find_bar is not None:
+            self.find_bar.reset()
 
     def clear(self) -> None:
         self._doc = None
@@ -123,6 +130,8 @@ class ArticleView(QWidget):
             return
         left = int(self.text_edit.gutter)
         self._header.setContentsMargins(left, 14, int(DOCUMENT_MARGIN) + 6, 8)
+        if self.find_bar is not None:
+            self.find_bar.setContentsMargins(left, 0, int(DOCUMENT_MARGIN) + 6, 0)
 
     # ---- spans ---------------------------------------------------------------------
 
@@ -222,6 +231,43 @@ class ArticleView(QWidget):
         if cursor.hasSelection():
             cursor.clearSelection()
             self.text_edit.setTextCursor(cursor)
+
+    # ---- find ----------------------------------------------------------------------
+
+    def show_find(self) -> None:
+        """Open the find bar (Ctrl+F) with the focus in its query."""
+        if self.find_bar is None:
+            from .find_bar import FindBar
+
+            self.find_bar = FindBar(lambda: self._doc.text if self._doc else None,
+                                    self._find_from, self._show_match, self.close_find, self)
+            self._layout.insertWidget(1, self.find_bar)
+            self._align_header()
+        self.find_bar.start()
+
+    def find_step(self, direction: int) -> None:
+        """The next (+1) or previous (-1) match (F3 / Shift+F3); opens the bar if closed."""
+        bar = self.find_bar
+        if bar is None or not bar.isVisible() or not bar.edit.text().strip():
+            self.show_find()
+        else:
+            bar.step(direction)
+
+    def close_find(self) -> None:
+        """Hide the find bar; the article gets the focus, the match stays selected."""
+        if self.find_bar is not None:
+            self.find_bar.hide()
+        self.text_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _find_from(self) -> int:
+        cursor = self.text_edit.textCursor()
+        if cursor.hasSelection():
+            return self.text_edit.omap.to_cp(cursor.selectionStart())
+        return self.top_offset()
+
+    def _show_match(self, start: int, end: int) -> None:
+        self.set_selection(start, end)
+        self.text_edit.ensureCursorVisible()
 
     # ---- position ------------------------------------------------------------------
 

@@ -93,6 +93,9 @@ def keyboard_rows(frame_key: str = "A") -> list[tuple[str, str]]:
         ("Esc", "clear the picks, then the text selection, then the selected span"),
         ("] / [", "select the next / previous span"),
         ("N / P", "next / previous document"),
+        ("Ctrl+F", "find in the article (Enter / Shift+Enter: next / previous match; Esc: "
+                   "back to the text with the match selected, ready to tag)"),
+        ("F3 / Shift+F3", "next / previous match"),
         ("Ctrl+D / Ctrl+Shift+D", "mark the document done (runs the checks) / back in "
                                   "progress"),
         ("Ctrl+Z", "undo"),

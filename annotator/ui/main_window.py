@@ -312,7 +312,10 @@ class MainWindow(QMainWindow):
             self.show_message("Nothing to redo.")
 
     def escape(self) -> None:
-        if self.focusWidget() is not self.view.text_edit:
+        bar = self.view.find_bar
+        if bar is not None and bar.isVisible() and bar.edit.hasFocus():
+            self.view.close_find()
+        elif self.focusWidget() is not self.view.text_edit:
             self.controller.focus_article()
         else:
             self.controller.clear_picks()

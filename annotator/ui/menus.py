@@ -46,6 +46,12 @@ class WindowActions:
         self.redo = act("&Redo", w.redo, "Ctrl+Shift+Z", "Ctrl+Y")
         self.delete = act("&Delete", c.delete, QKeySequence.StandardKey.Delete, name="delete")
         self.escape = act("Clear picks / selection", w.escape, "Esc", name="escape")
+        self.find = act("&Find in article…", w.view.show_find, QKeySequence.StandardKey.Find,
+                        name="find")
+        self.find_next = act("Find &next", lambda: w.view.find_step(+1),
+                             QKeySequence.StandardKey.FindNext, name="find_next")
+        self.find_prev = act("Find pre&vious", lambda: w.view.find_step(-1),
+                             QKeySequence.StandardKey.FindPrevious, name="find_previous")
         self.add_fragment = act("Add selection as a &fragment of the selected span",
                                 c.add_fragment, "Alt+A", name="add_fragment")
         self.add_to_frame = act("Add picked spans to the current frame",
@@ -80,7 +86,8 @@ class WindowActions:
                   self.import_folder, None, self.quit):
             w.file_menu.addSeparator() if a is None else w.file_menu.addAction(a)
         edit = bar.addMenu("&Edit")
-        for a in (self.undo, self.redo, None, self.delete, self.escape):
+        for a in (self.undo, self.redo, None, self.delete, self.escape, None, self.find,
+                  self.find_next, self.find_prev):
             edit.addSeparator() if a is None else edit.addAction(a)
         self.annotate_menu = bar.addMenu("A&nnotate")
         doc = bar.addMenu("&Document")

@@ -117,3 +117,16 @@ def test_offset_map_round_trip(text):
 def test_offset_map_inside_surrogate_pair_snaps_forward():
     m = OffsetMap("a😀b")
     assert m.to_cp(2) == 2  # between the two halves of 😀 -> after it
+
+
+def test_find_all_ignores_case_and_spacing_and_counts_code_points():
+    from annotator.domain.text import find_all
+
+    text = "He said 😀 that SAID it. Saïd\u0301 said\nthe man; said   \nthe end"
+    hits = find_all(text, "said")
+    assert [text[a:b] for a, b in hits] == ["said", "SAID", "said", "said"]
+    assert hits[1] == (text.index("SAID"), text.index("SAID") + 4)  # after the emoji
+    assert [text[a:b] for a, b in find_all(text, " said  the ")] == [
+        "said\nthe", "said   \nthe"]
+    assert find_all(text, "   ") == [] and find_all(text, "") == []
+    assert find_all(text, "a.b") == [] and find_all("x a.b y", "a.b") == [(2, 5)]  # literal
