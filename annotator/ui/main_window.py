@@ -268,6 +268,10 @@ class MainWindow(QMainWindow):
         if doc is None:
             self.show_message("No document is open.")
             return
+        if self.project.readonly:
+            self.show_message("Not removed: this window is read-only (the project is being "
+                              "edited in another window).", error=True)
+            return
         spans, frames = self.project.spans(doc.id), self.project.frames(doc.id)
         who = sorted({i.annotator for i in (*spans, *frames)})
         what = (f"Everything annotated in it goes too: {len(spans)} span(s) and "

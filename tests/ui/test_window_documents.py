@@ -225,3 +225,18 @@ def test_remove_document_asks_removes_everything_and_undo_brings_it_back(window,
     assert list(window.documents.items) == before
     press(qtbot, window, K.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert [d.id for d in window.project.documents()] == ["doc2", "doc3"]
+
+
+def test_a_read_only_window_does_not_offer_to_remove_a_document(window, qtbot, monkeypatch):
+    from annotator.ui import dialogs
+
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: asked.append(a[2]) or False)
+    window.project.set_readonly(True)
+    try:
+        window.actions.remove_document.trigger()  # no question: it says why at once
+        assert asked == []
+        assert window.status_label.text().startswith("Not removed: this window is read-only")
+        assert [d.id for d in window.project.documents()] == ["doc1", "doc2", "doc3"]
+    finally:
+        window.project.set_readonly(False)
