@@ -156,6 +156,21 @@ class _Ctx:
         self.records.append(Provenance(item_id, kind, self.refs(items, kind, used), self.by,
                                        self.now, self.d.kind, self.d.rationale))
 
+    def keep(self, item: Span | Frame, kind: str, used: Iterable[str]) -> None:
+        """The decision's result goes to gold with its record; when gold already holds it
+        as an item no decision made, the record goes on that item instead."""
+        twin = _undecided_twin(self, self.gold.spans if kind == KIND_SPAN else self.gold.frames,
+                               item)
+        if twin is not None:
+            self.reused.append(twin.id)
+            self.record(twin.id, kind, used)
+            return
+        if isinstance(item, Span):
+            self.spans.append(item)
+        else:
+            self.frames.append(item)
+        self.record(item.id, kind, used)
+
     def gold_span(self, label: str, fragments: Sequence[Offsets], attributes: dict[str, Any],
                   note: str = "") -> Span:
         frs = normalise_fragments(list(fragments))
@@ -217,13 +232,7 @@ def _decide_span(ctx: _Ctx) -> None:
             item.attributes if isinstance(item, Span) else {})
         span = ctx.gold_span(label, frs, attrs)
         used = [item.id] if item is not None else []
-    twin = _undecided_twin(ctx, ctx.gold.spans, span)
-    if twin is not None:
-        ctx.reused.append(twin.id)
-        ctx.record(twin.id, KIND_SPAN, used)
-        return
-    ctx.spans.append(span)
-    ctx.record(span.id, KIND_SPAN, used)
+    ctx.keep(span, KIND_SPAN, used)
 
 
 def _undecided_twin(ctx: _Ctx, items: Sequence[Span] | Sequence[Frame],
@@ -330,13 +339,7 @@ def _decide_frame(ctx: _Ctx) -> None:
                   sources=tuple(s.id for s in gold_roles[ROLE_SOURCE]),
                   contents=tuple(s.id for s in gold_roles[ROLE_CONTENT]),
                   parent_id=parent, attributes=attrs, created_at=ctx.now, updated_at=ctx.now)
-    twin = _undecided_twin(ctx, ctx.gold.frames, frame)
-    if twin is not None:
-        ctx.reused.append(twin.id)
-        ctx.record(twin.id, KIND_FRAME, used)
-        return
-    ctx.frames.append(frame)
-    ctx.record(frame.id, KIND_FRAME, used)
+    ctx.keep(frame, KIND_FRAME, used)
 
 
 def _role_ids(frame: Frame, role: str) -> tuple[str, ...]:
