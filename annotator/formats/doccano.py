@@ -42,6 +42,7 @@ from .interchange import (
     frame_relations,
     from_units,
     iter_layers,
+    object_with_text,
     open_out,
     to_units,
 )
@@ -143,11 +144,7 @@ def _parse(obj: Any, name: str, lineno: int, annotator: str | None,
     def fail(msg: str) -> InputError:
         return InputError(name, lineno, msg)
 
-    if not isinstance(obj, dict):
-        raise fail("each line must be a JSON object")
-    text = obj.get("text")
-    if not isinstance(text, str) or not text:
-        raise fail('"text" must be a non-empty string')
+    obj, text = object_with_text(obj, fail)
     who = annotator or next((obj[k] for k in ("annotator", "user", "username")
                              if isinstance(obj.get(k), str) and obj[k]), None)
     if not who:

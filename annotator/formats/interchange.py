@@ -47,6 +47,16 @@ UNITS = ("codepoint", "utf16")
 _NS = uuid.UUID("6f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f")
 
 
+def object_with_text(obj: object, fail: Callable[[str], InputError]) -> tuple[dict, str]:
+    """A JSON-lines record that must be an object holding a non-empty ``"text"``."""
+    if not isinstance(obj, dict):
+        raise fail("each line must be a JSON object")
+    text = obj.get("text")
+    if not isinstance(text, str) or not text:
+        raise fail('"text" must be a non-empty string')
+    return obj, text
+
+
 def stable_id(fmt: str, doc_id: str, annotator: str, local: str) -> str:
     return uuid.uuid5(_NS, f"{fmt}\x1f{doc_id}\x1f{annotator}\x1f{local}").hex
 

@@ -35,7 +35,15 @@ from ..domain.text import paragraph_offsets, tokenize
 from ..store.project import Project
 from .articles import Progress, make_document_id
 from .canonical import ExportReport
-from .interchange import LayerBuilder, Lossy, ParsedLayer, frame_relations, iter_layers, open_out
+from .interchange import (
+    LayerBuilder,
+    Lossy,
+    ParsedLayer,
+    frame_relations,
+    iter_layers,
+    object_with_text,
+    open_out,
+)
 from .jsonlines import iter_json_lines, read_input_text
 
 
@@ -127,11 +135,7 @@ def _parse(obj: Any, name: str, lineno: int, annotator: str | None) -> ParsedLay
     def fail(msg: str) -> InputError:
         return InputError(name, lineno, msg)
 
-    if not isinstance(obj, dict):
-        raise fail("each line must be a JSON object")
-    text = obj.get("text")
-    if not isinstance(text, str) or not text:
-        raise fail('"text" must be a non-empty string')
+    obj, text = object_with_text(obj, fail)
     meta = obj.get("meta", {})
     if not isinstance(meta, dict):
         raise fail('"meta" must be an object')
